@@ -1,0 +1,1 @@
+"""The policy layer: every action passes here before it runs."""
