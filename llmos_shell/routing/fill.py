@@ -1,0 +1,195 @@
+"""Argument filling: copy what the request says, let the model fill only the rest.
+
+Order, per parameter:
+1. a ``{param}`` slot of the best-matching example phrase (a path slot keeps only
+   the path literal inside it);
+2. for path parameters, a path found in the request; for strings, quoted text;
+3. the model, under a grammar from the schema in which string values are limited
+   to literals and word spans of the request (copied, never invented) and numbers
+   to the numbers in the request when there are any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import ToolError
+from .literals import Literals, extract_literals, word_spans
+from .specs import ToolSpec
+
+__all__ = ["FillResult", "fill_arguments", "match_template"]
+
+_SLOT_SPLIT = re.compile(r"(\{\w+\})")
+_STRIP = " \t.,;:!?\"'`“”"
+_LEADING_ARTICLES = re.compile(r"^(?:the|a|an|my|this|that|file|folder|directory)\s+", re.I)
+
+
+@dataclass
+class FillResult:
+    arguments: dict[str, Any]
+    sources: dict[str, str] = field(default_factory=dict)  # param -> slot | literal | model | default
+    missing: list[str] = field(default_factory=list)
+    template: str | None = None
+
+
+def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
+    parts = _SLOT_SPLIT.split(example.strip().rstrip("?.!"))
+    if len(parts) < 2:
+        return None
+    body, literal_chars, seen = [], 0, set()
+    for i, part in enumerate(parts):
+        m = re.fullmatch(r"\{(\w+)\}", part)
+        if m:
+            name = m.group(1)
+            if name in seen:
+                return None
+            seen.add(name)
+            last = i == len(parts) - 1 or all(not p.strip() for p in parts[i + 1 :])
+            body.append(f"(?P<{name}>.+)" if last else f"(?P<{name}>.+?)")
+        else:
+            words = part.split()
+            if words:
+                literal_chars += sum(len(w) for w in words)
+                lead = r"\s*" if part[:1].isspace() or i == 0 else ""
+                trail = r"\s*" if part[-1:].isspace() else ""
+                body.append(lead + r"\s+".join(re.escape(w) for w in words) + trail)
+            elif part:
+                body.append(r"\s+")
+    pattern = r"^(?:.*?\b)?" + "".join(body) + r"[\s.?!]*$"
+    return re.compile(pattern, re.I | re.S), literal_chars
+
+
+def match_template(examples: Sequence[str], text: str) -> tuple[dict[str, str], str | None]:
+    """Slots of the example phrase whose fixed words best match ``text``."""
+    best: tuple[int, dict[str, str], str | None] = (-1, {}, None)
+    request = " ".join(text.split())
+    for example in examples:
+        compiled = _template_regex(example)
+        if compiled is None:
+            continue
+        regex, weight = compiled
+        m = regex.match(request)
+        if m and weight > best[0]:
+            slots = {k: v.strip(_STRIP) for k, v in m.groupdict().items() if v and v.strip(_STRIP)}
+            if slots:
+                best = (weight, slots, example)
+    return best[1], best[2]
+
+
+def _type(schema: dict[str, Any]) -> str:
+    t = schema.get("type")
+    if isinstance(t, list):
+        t = next((x for x in t if x != "null"), "string")
+    if t is None and "anyOf" in schema:
+        return _type(next((s for s in schema["anyOf"] if s.get("type") != "null"), {}))
+    return str(t or "string")
+
+
+def _coerce(value: str, schema: dict[str, Any]) -> Any:
+    t = _type(schema)
+    try:
+        if t == "integer":
+            return int(float(value))
+        if t == "number":
+            return float(value)
+    except ValueError:
+        return value
+    if t == "boolean":
+        return value.lower() in {"true", "yes", "on", "1"}
+    return value
+
+
+def _path_in(value: str, lit: Literals) -> str | None:
+    for p in (*lit.paths, *lit.globs):
+        if p in value:
+            return p
+    return None
+
+
+def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: Literals | None = None) -> FillResult:
+    """Fill ``spec``'s arguments from ``text``. ``kernel`` (optional) fills what copying cannot."""
+    lit = literals or extract_literals(text)
+    props = spec.properties
+    required = spec.required
+    slots, template = match_template(spec.examples, text)
+    result = FillResult(arguments={}, template=template)
+    used: set[str] = set()
+
+    for name, schema in props.items():
+        if name in slots:
+            value = slots[name]
+            if spec.is_path(name) or name in ("pattern", "glob"):
+                value = _path_in(value, lit) or _LEADING_ARTICLES.sub("", value)
+            result.arguments[name] = _coerce(value, schema)
+            result.sources[name] = "slot"
+            used.add(value)
+    for name, schema in props.items():
+        if name in result.arguments:
+            continue
+        if spec.is_path(name):
+            pool = [p for p in (*lit.paths, *lit.globs) if p not in used]
+            if pool and (name in required or len(pool) == 1):
+                result.arguments[name] = pool[0]
+                result.sources[name] = "literal"
+                used.add(pool[0])
+        elif _type(schema) == "string" and "enum" not in schema and lit.quoted and name in required:
+            pool = [q for q in lit.quoted if q not in used]
+            if pool:
+                result.arguments[name] = pool[0]
+                result.sources[name] = "literal"
+                used.add(pool[0])
+
+    missing = [n for n in required if n not in result.arguments]
+    if missing and kernel is not None:
+        filled = _model_fill(spec, text, missing, lit, kernel)
+        for name, value in filled.items():
+            result.arguments[name] = value
+            result.sources[name] = "model"
+    result.missing = [n for n in required if n not in result.arguments]
+    return result
+
+
+def _choice_schema(name: str, schema: dict[str, Any], spec: ToolSpec, text: str, lit: Literals) -> dict[str, Any]:
+    t = _type(schema)
+    if "enum" in schema:
+        return {"enum": schema["enum"]}
+    if t == "string":
+        choices: list[str] = []
+        for value in (*lit.paths, *lit.globs, *lit.urls, *lit.quoted) if spec.is_path(name) else (
+            *lit.quoted, *lit.urls, *lit.paths
+        ):  # fmt: skip
+            if value not in choices:
+                choices.append(value)
+        if not spec.is_path(name) or not choices:
+            choices.extend(s for s in word_spans(text) if s not in choices)
+        return {"type": "string", "enum": choices[:600]}
+    if t in ("integer", "number") and lit.numbers:
+        values = [_coerce(n, schema) for n in lit.numbers]
+        return {"enum": values}
+    out = {k: v for k, v in schema.items() if k not in ("title", "default", "description")}
+    return out or {"type": "string", "maxLength": 200}
+
+
+def _model_fill(spec: ToolSpec, text: str, names: list[str], lit: Literals, kernel: Any) -> dict[str, Any]:
+    props = spec.properties
+    schema = {
+        "type": "object",
+        "properties": {n: _choice_schema(n, props[n], spec, text, lit) for n in names},
+        "required": names,
+    }
+    described = "; ".join(f"{n}: {props[n].get('description', _type(props[n]))}" for n in names)
+    messages = [
+        {"role": "system", "content": "Fill in the arguments of a function call. Copy the values from the request."},
+        {"role": "user", "content": f"Function {spec.name}: {spec.description}\nArguments: {described}\n"
+                                    f"Request: {text}"},  # fmt: skip
+    ]
+    try:
+        out = kernel.complete_json(messages, schema, max_tokens=128)
+    except ToolError:
+        return {}
+    if not isinstance(out, dict):
+        return {}
+    return {k: v for k, v in out.items() if k in names}

@@ -1,0 +1,76 @@
+"""Arguments that literally occur in a request: URLs, quoted text, paths, globs, numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Literals", "extract_literals", "word_spans"]
+
+_URL = re.compile(r"\bhttps?://[^\s\"'<>]+", re.I)
+_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|`([^`]+)`|(?<![\w])'([^']+)'(?![\w])")
+_GLOB = re.compile(r"(?<![\w/])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?[\w.*?/-]+)")
+_PATH = re.compile(
+    r"(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
+    r"|(?<![\w@/])[\w@+-]+(?:/[\w.@+-]+)+/?"  # rel/path/file
+    r"|(?<![\w@/])[\w.+-]+/(?![\w])"  # dir/
+    r"|(?<![\w@/])[\w+-][\w.+-]*\.[A-Za-z][A-Za-z0-9]{0,7}\b"  # file.ext
+)
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z/])")
+_TRAIL = ".,;:!?)]}'\""
+
+
+@dataclass
+class Literals:
+    urls: list[str] = field(default_factory=list)
+    quoted: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+    globs: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+def _add(items: list[str], value: str) -> None:
+    value = value.strip()
+    if value and value not in items:
+        items.append(value)
+
+
+def extract_literals(text: str) -> Literals:
+    lit = Literals()
+    rest = text
+    for m in _URL.finditer(text):
+        _add(lit.urls, m.group(0).rstrip(_TRAIL))
+        rest = rest.replace(m.group(0), " ")
+    for m in _QUOTED.finditer(rest):
+        _add(lit.quoted, next(g for g in m.groups() if g is not None))
+    for m in _GLOB.finditer(rest):
+        _add(lit.globs, m.group(0).rstrip(_TRAIL))
+    for m in _PATH.finditer(rest):
+        value = m.group(0).rstrip(".,;:!?)]}'\"")
+        if value and value not in lit.globs and not re.fullmatch(r"\d+(\.\d+)?", value) and not _is_abbrev(value):
+            _add(lit.paths, value)
+    for m in _NUMBER.finditer(rest):
+        _add(lit.numbers, m.group(0))
+    return lit
+
+
+def _is_abbrev(value: str) -> bool:
+    """``e.g``/``i.e`` and similar are not file names."""
+    return bool(re.fullmatch(r"(?:[a-zA-Z]\.){1,3}[a-zA-Z]?", value))
+
+
+def word_spans(text: str, *, max_words: int = 40, limit: int = 600) -> list[str]:
+    """Contiguous word spans of ``text`` (longest first), for copy-only string choices."""
+    words = text.split()[:max_words]
+    spans: list[str] = []
+    for length in range(len(words), 0, -1):
+        for start in range(0, len(words) - length + 1):
+            span = " ".join(words[start : start + length]).strip(_TRAIL + " ")
+            if span and span not in spans:
+                spans.append(span)
+                if len(spans) >= limit:
+                    return spans
+    return spans
