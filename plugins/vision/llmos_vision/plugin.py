@@ -1,0 +1,79 @@
+"""llmos plugin ``vision``: OCR and image questions.
+
+Registered through the entry-point group ``llmos`` (``vision = "llmos_vision.plugin"``),
+exactly like a third-party plugin. Importing this module is instant: Pillow,
+pytesseract, onnxruntime and llama_cpp load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmos_shell import hookimpl
+from llmos_shell.tools import ToolResult
+
+from .config import parse_config
+from .service import Vision
+
+_vision = Vision()
+
+
+def read_text(path: str) -> ToolResult:
+    """Read the text in an image file with OCR (scans, screenshots, photos of documents).
+
+    Args:
+        path: image file (PNG, JPEG, GIF, BMP, TIFF, WEBP or PPM), relative to the working directory
+    """
+    return _vision.read_text(path)
+
+
+def describe(path: str, question: str = "") -> ToolResult:
+    """Describe an image or answer a question about it.
+
+    Args:
+        path: image file (PNG, JPEG, GIF, BMP, TIFF, WEBP or PPM), relative to the working directory
+        question: what to ask about the image; empty means a general description
+    """
+    return _vision.describe(path, question)
+
+
+@hookimpl
+def llmos_configure(config: dict[str, Any]) -> None:
+    global _vision
+    _vision = Vision(parse_config(config))
+
+
+@hookimpl
+def register_tools(register: Any) -> None:
+    register(
+        read_text,
+        examples=[
+            "what does the text in scan.png say",
+            "read the text from this screenshot",
+            "OCR receipt.jpg",
+            "extract the words from the photo of the page",
+            "transcribe the writing in invoice.png",
+            "copy the text out of image.tiff",
+            "what is written on the sign in photo.jpg",
+            "get the text of the scanned letter",
+        ],
+        effects=["read"],
+        path_args=["path"],
+        timeout=180.0,
+    )
+    register(
+        describe,
+        examples=[
+            "describe photo.jpg",
+            "what is in this picture",
+            "what colours are in logo.png",
+            "tell me about the image diagram.png",
+            "how many people are in group.jpg",
+            "what does this chart show",
+            "look at screenshot.png and explain it",
+            "is there a cat in cat.webp",
+        ],
+        effects=["read"],
+        path_args=["path"],
+        timeout=300.0,
+    )
