@@ -1,0 +1,142 @@
+"""Assemble a :class:`~llmos_shell.shell.Shell` from configuration: kernel, plugins, policy, memory, log."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .config import ConfigSources, Settings, load_settings
+from .shell import Shell
+
+__all__ = ["Options", "build_shell", "load_config"]
+
+
+@dataclass
+class Options:
+    """Command-line choices that override the configuration."""
+
+    model: str | None = None
+    yes: bool = False
+    mode: str | None = None  # may be "yolo": only ever from the command line
+    interactive: bool = False
+    no_log: bool = False
+
+
+def load_config() -> tuple[Settings, ConfigSources]:
+    return load_settings()
+
+
+def build_kernel_factory(settings: Settings, options: Options) -> Any:
+    def factory() -> Any:
+        from .kernel import create_kernel
+
+        return create_kernel(settings, model=options.model)
+
+    return factory
+
+
+def build_policy(settings: Settings, sources: ConfigSources, options: Options, host: Any) -> tuple[Any, Any, Any]:
+    """-> (engine, approver, audit). Missing pieces mean fail closed, never open."""
+    try:
+        from .policy.approval import non_interactive_approver
+        from .policy.audit import AuditLog
+        from .policy.boundary import Workspace, use_workspace
+        from .policy.config import PolicyConfig
+        from .policy.engine import PolicyEngine
+    except ImportError:
+        return None, None, None
+    user = PolicyConfig.model_validate(settings.policy or {})
+    project = (
+        PolicyConfig.model_validate(sources.project_policy)
+        if sources.project_policy is not None and sources.project_trusted
+        else None
+    )
+    workspace = Workspace(Path.cwd(), max_read_bytes=user.max_read_bytes)
+    use_workspace(workspace)
+
+    def plugin_votes(action: Any) -> list[Any]:
+        votes = []
+        for impl in host.pm.hook.policy_vote.get_hookimpls():
+            try:
+                vote = impl.function(action=action)
+            except Exception as exc:  # noqa: BLE001 - a failing voter counts as deny
+                from .policy.actions import Decision, Vote
+
+                vote = Vote(Decision.DENY, f"plugin {impl.plugin_name} failed to vote: {exc}", impl.plugin_name)
+            if vote is not None:
+                votes.append(vote)
+        return votes
+
+    engine = PolicyEngine(
+        user, project, project_trusted=sources.project_trusted, mode_override=options.mode,
+        workspace=workspace, plugin_votes=plugin_votes,
+    )  # fmt: skip
+    if options.interactive and sys.stdin.isatty():
+        from .ui.approval import interactive_approver
+
+        approver = interactive_approver(yes=options.yes)
+    else:
+        approver = non_interactive_approver(options.yes)
+    return engine, approver, AuditLog.default()
+
+
+def build_redactor() -> Any:
+    try:
+        from .policy.redact import Redactor
+    except ImportError:
+        return None
+    return Redactor().redact
+
+
+def open_memory(settings: Settings, redactor: Any) -> Any:
+    if not settings.memory.enabled:
+        return None
+    try:
+        from llmos_memory import MemoryStore
+    except ImportError:
+        return None
+    from . import paths
+
+    root = Path(settings.memory.path).expanduser() if settings.memory.path else (
+        paths.data_dir() / "memory" / settings.memory.profile
+    )  # fmt: skip
+    embedder = None
+    if settings.memory.embedder:
+        from llmos_memory import LlamaCppEmbedder
+
+        embedder = LlamaCppEmbedder(settings.memory.embedder)
+    return MemoryStore.open(root, embedder=embedder, redactor=redactor)
+
+
+def build_shell(settings: Settings, sources: ConfigSources, options: Options, *, with_memory: bool = True) -> Shell:
+    from .conversation_log import ConversationLog
+    from .plugins import load_plugins
+
+    host = load_plugins(settings.plugins)
+    redactor = build_redactor()
+    engine, approver, audit = build_policy(settings, sources, options, host)
+    log = None if options.no_log or os.environ.get("LLMOS_NO_LOG") else ConversationLog(redactor=redactor)
+    memory = None
+    if with_memory and settings.memory.auto_recall:
+        memory = _lazy_memory(settings, redactor)
+    return Shell(
+        settings, kernel_factory=build_kernel_factory(settings, options), host=host, policy=engine,
+        approver=approver, log=log, memory=memory, audit=audit,
+    )  # fmt: skip
+
+
+class _lazy_memory:  # noqa: N801 - behaves like the store it opens on first use
+    def __init__(self, settings: Settings, redactor: Any) -> None:
+        self._settings, self._redactor, self._store = settings, redactor, None
+
+    def search(self, *args: Any, **kwargs: Any) -> Any:
+        if self._store is None:
+            self._store = open_memory(self._settings, self._redactor)
+        if self._store is None:
+            return []
+        if not self._store.stats().get("count", 1):
+            return []
+        return self._store.search(*args, **kwargs)

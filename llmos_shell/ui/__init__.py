@@ -1,0 +1,1 @@
+"""Terminal rendering: the only code that imports rich and prompt_toolkit."""
