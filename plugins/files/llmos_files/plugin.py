@@ -1,0 +1,162 @@
+"""llmos plugin ``files``: list, find, search, read and write files inside the workspace.
+
+Registered through the entry-point group ``llmos`` (``files = "llmos_files.plugin"``).
+Every path goes through the workspace boundary (default root: the current directory);
+results that carry file names or contents have provenance ``file`` (untrusted).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmos_shell import hookimpl
+from llmos_shell.tools import ToolResult
+
+from .config import parse_config
+from .service import Files
+
+_files = Files()
+
+
+def list(path: str = ".") -> ToolResult:
+    """List the files and folders in a directory, with kind, size and modification time.
+
+    Args:
+        path: directory to list, relative to the workspace root (default: the root itself)
+    """
+    return _files.list(path)
+
+
+def find(pattern: str, directory: str = ".") -> ToolResult:
+    """Find files by name or glob, searching folders recursively (e.g. "*.pdf", "PDFs", "report").
+
+    Args:
+        pattern: a glob like "*.md", a kind of file like "pdf" or "images", or part of a file name
+        directory: folder to search in, relative to the workspace root
+    """
+    return _files.find(pattern, directory)
+
+
+def search(text: str, directory: str = ".") -> ToolResult:
+    """Search for text inside files (case-insensitive), showing each matching line with its file and line number.
+
+    Args:
+        text: the words to look for, matched literally
+        directory: folder (or a single file) to search in, relative to the workspace root
+    """
+    return _files.search(text, directory)
+
+
+def read(path: str, start_line: int = 1) -> ToolResult:
+    """Read a text file and show its contents (large files are shown one window at a time).
+
+    Args:
+        path: the file to read, relative to the workspace root
+        start_line: first line to show; use the value a truncated result suggests to read on
+    """
+    return _files.read(path, start_line)
+
+
+def write(path: str, content: str) -> ToolResult:
+    """Create a file or replace its contents; when replacing, shows a unified diff of the change.
+
+    Args:
+        path: the file to write, relative to the workspace root
+        content: the complete new text of the file
+    """
+    return _files.write(path, content)
+
+
+@hookimpl
+def llmos_configure(config: dict[str, Any]) -> None:
+    global _files
+    _files = Files(parse_config(config))
+
+
+@hookimpl
+def register_tools(register: Any) -> None:
+    register(
+        list,
+        examples=[
+            "list files",
+            "ls {path}",
+            "what's in this folder",
+            "show me the contents of {path}",
+            "what files are in {path}",
+            "list the directory {path}",
+            "show the folder {path}",
+            "which files do I have here",
+            "dir",
+            "what is inside the {path} directory",
+        ],
+        effects=["read"],
+        path_args=["path"],
+    )
+    register(
+        find,
+        examples=[
+            "find {pattern} files",
+            "find all {pattern}",
+            "where are my {pattern}",
+            "find {pattern} files under {directory}",
+            "locate {pattern}",
+            "search for files named {pattern}",
+            "are there any {pattern} in {directory}",
+            "which files match {pattern}",
+            "look for {pattern} in {directory}",
+            "list every {pattern} file recursively",
+        ],
+        effects=["read"],
+        path_args=["directory"],
+    )
+    register(
+        search,
+        examples=[
+            "search for {text}",
+            "grep {text}",
+            "which files mention {text}",
+            "find the text {text} in {directory}",
+            "grep for {text} in {directory}",
+            "where do I use {text}",
+            "search inside files for {text}",
+            "which file contains {text}",
+            "look for lines containing {text}",
+            "find occurrences of {text} in the code",
+        ],
+        effects=["read"],
+        path_args=["directory"],
+    )
+    register(
+        read,
+        examples=[
+            "read {path}",
+            "show me what's in {path}",
+            "open {path}",
+            "cat {path}",
+            "print the contents of {path}",
+            "what does {path} say",
+            "display {path}",
+            "summarize {path}",
+            "show {path} from line {start_line}",
+            "let me see the file {path}",
+        ],
+        effects=["read"],
+        path_args=["path"],
+    )
+    register(
+        write,
+        examples=[
+            "write {content} to {path}",
+            "save {content} in {path}",
+            "create a file {path} containing {content}",
+            "create {path} with {content}",
+            "put {content} into {path}",
+            "overwrite {path} with {content}",
+            "replace the contents of {path} with {content}",
+            "make a new file called {path}",
+            "save this as {path}",
+            "write a note to {path} saying {content}",
+        ],
+        effects=["write"],
+        path_args=["path"],
+    )
