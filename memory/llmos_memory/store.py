@@ -718,6 +718,7 @@ class MemoryStore:
         with self._mutex:
             self._require_model()
             with self._snapshot() as conn:
+                self._require_model()  # another process may have reindexed since we embedded
                 assert self._index is not None
                 total = self._index.live_count
                 if namespace is None:
