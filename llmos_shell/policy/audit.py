@@ -64,6 +64,11 @@ class AuditLog:
         self._fd: int | None = None
         self._head_fd: int | None = None
 
+    @classmethod
+    def default(cls) -> AuditLog:
+        """The audit log at ``data_dir()/audit.jsonl``."""
+        return cls(default_audit_path())
+
     # -- writing -------------------------------------------------------------------
     def _open(self) -> tuple[int, int]:
         if self._fd is None or self._head_fd is None:
@@ -99,10 +104,11 @@ class AuditLog:
 
     def record(
         self,
+        action: Any = None,
         *,
-        tool: str,
-        arguments: Any,
-        decision: str,
+        tool: str | None = None,
+        arguments: Any = None,
+        decision: Any,
         rule: str = "",
         mode: str = "",
         provenance: Sequence[str] = (),
@@ -112,10 +118,17 @@ class AuditLog:
     ) -> dict[str, Any]:
         """Append one record and return it (with ``seq`` and ``hash``).
 
+        Pass either an :class:`~llmos_shell.policy.actions.Action` (its tool,
+        arguments and provenance are used) or ``tool``/``arguments``/``provenance``.
+
         ``arguments``, ``reason`` and ``outcome`` pass through the redactor; if
         it fails, they are written as ``"<REDACTION_FAILED>"``, never raw.
         """
         redactor = self._redactor or default_redactor()
+        if action is not None:
+            tool = tool or action.tool
+            arguments = action.arguments if arguments is None else arguments
+            provenance = provenance or [p.describe() for p in action.provenance]
 
         def clean(value: Any) -> Any:
             try:
@@ -125,7 +138,7 @@ class AuditLog:
 
         body: dict[str, Any] = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1000) % 1000:03d}Z",
-            "tool": tool,
+            "tool": tool or "",
             "arguments": clean(arguments),
             "rule": rule,
             "mode": mode,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import check_file_permissions
 
-__all__ = ["TrustStore"]
+__all__ = ["TrustStore", "is_trusted"]
 
 
 class TrustStore:
@@ -80,3 +80,8 @@ class TrustStore:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
+
+
+def is_trusted(folder: str | os.PathLike[str]) -> bool:
+    """True when ``folder`` (or a parent) is in the user's trusted-folder list."""
+    return TrustStore().is_trusted(folder)
