@@ -960,8 +960,13 @@ class MemoryStore:
 
         with self._mutex:
             conn = self._live_conn()
-            namespaces = dict(conn.execute("SELECT namespace, count(*) FROM memories GROUP BY namespace"))
-            meta = dbm.get_meta(conn)
+            if self._corrupt is not None and self._index is None:
+                snapshot: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
+            else:
+                snapshot = self._snapshot()  # counts and index state from the same snapshot
+            with snapshot:
+                namespaces = dict(conn.execute("SELECT namespace, count(*) FROM memories GROUP BY namespace"))
+                meta = dbm.get_meta(conn)
             files = {p.name: p.stat().st_size for p in [self.path / n for n in sorted(KNOWN_FILES)] if p.exists()}
             for p in index_files(self.path):
                 files[p.name] = p.stat().st_size

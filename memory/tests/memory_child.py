@@ -44,6 +44,7 @@ def writer(path: Path, seed: int, save_every: int) -> None:
         op = rng.random()
         if op < 0.1 and acked:
             victim = acked.pop(rng.randrange(len(acked)))
+            say(f"DELETING {victim}")  # from here until DEL, either outcome is correct
             if store.forget(victim):
                 say(f"DEL {victim}")
         elif op < 0.5:
