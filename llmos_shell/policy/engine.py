@@ -203,6 +203,14 @@ class PolicyEngine:
                 floor.append(Vote(Decision.DENY, str(exc), "deny-path" if exc.kind == "denied" else "boundary"))
                 continue
             if writes:
+                try:
+                    st = os.lstat(resolved[p])
+                except OSError:
+                    st = None
+                if st is not None and st.st_nlink > 1 and not os.path.isdir(resolved[p]):
+                    floor.append(
+                        Vote(Decision.DENY, f"file has {st.st_nlink} hard links (one may lie outside): {p}", "boundary")
+                    )
                 hit = ws.protected_match(p)
                 if hit:
                     floor.append(Vote(Decision.ASK, f"writes a protected path ({hit}): {p}", "protected"))
