@@ -12,17 +12,18 @@ __all__ = ["input_file"]
 
 
 def input_file(path: str, *, what: str = "file", max_bytes: int | None = None) -> Path:
-    """Resolve ``path`` against the working directory and insist on a regular, readable file.
+    """Resolve ``path`` inside the session's workspace and insist on a regular, readable file.
 
-    Raises :class:`ToolError` with a message the model can act on.
+    The workspace boundary (``llmos_shell.policy.boundary``) resolves relative paths
+    against the workspace root (default: the working directory), follows symlinks with
+    realpath and refuses anything outside it or on the mandatory deny list.
+    Raises :class:`ToolError` (``BoundaryError`` is one) with a message the model can act on.
     """
-    # TODO(policy): resolve through llmos_shell.policy.boundary.current_workspace().resolve(path) once it exists.
+    from llmos_shell.policy.boundary import current_workspace
+
     if not path or "\x00" in path:
         raise ToolError(f"invalid {what} path {path!r}")
-    p = Path(os.path.expanduser(path))
-    if not p.is_absolute():
-        p = Path.cwd() / p
-    p = Path(os.path.realpath(p))
+    p = current_workspace().resolve(path)
     try:
         st = p.stat()
     except FileNotFoundError:

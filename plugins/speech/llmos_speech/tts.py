@@ -126,20 +126,19 @@ def output_path(path: str, default_dir: Path) -> Path:
 
         ensure_private_dir(default_dir)
         return default_dir / time.strftime(f"speech-%Y%m%d-%H%M%S-{os.getpid()}-{time.perf_counter_ns() % 10**6}.wav")
-    # TODO(policy): resolve through llmos_shell.policy.boundary.current_workspace().resolve(path) once it exists.
+    from llmos_shell.policy.boundary import current_workspace
+
     if "\x00" in path:
         raise ToolError(f"invalid output path {path!r}")
-    p = Path(os.path.expanduser(path))
-    if not p.is_absolute():
-        p = Path.cwd() / p
-    if p.suffix.lower() != ".wav":
+    if not path.lower().endswith(".wav"):
         raise ToolError(f"output file must end in .wav: {path}")
-    if p.is_symlink() or (p.exists() and not p.is_file()):
+    # inside the workspace, not on the deny list, not through a symlink
+    p = current_workspace().resolve(path, for_write=True)
+    if p.exists() and not p.is_file():
         raise ToolError(f"refusing to write {path}: it exists and is not a regular file")
-    parent = Path(os.path.realpath(p.parent))
-    if not parent.is_dir():
-        raise ToolError(f"directory does not exist: {p.parent}")
-    return parent / p.name
+    if not p.parent.is_dir():
+        raise ToolError(f"directory does not exist: {Path(path).parent}")
+    return p
 
 
 def find_player() -> list[str] | None:

@@ -62,8 +62,10 @@ def test_not_audio_and_special_files(tmp_path, monkeypatch):
     os.mkfifo(tmp_path / "pipe.wav")
     with pytest.raises(ToolError, match="not a regular file"):
         t.invoke({"path": "pipe.wav"})
-    with pytest.raises(ToolError, match="not a regular file"):
+    with pytest.raises(ToolError, match="mandatory deny list"):  # workspace boundary, before any open
         t.invoke({"path": "/dev/zero"})
+    with pytest.raises(ToolError, match="outside workspace"):
+        t.invoke({"path": "../../../etc/passwd"})
     silence(tmp_path / "big.wav", 1.0)
     with pytest.raises(ToolError, match=r"the limit is 1,000 \(max_bytes\)"):
         tools({"max_bytes": 1000})["speech.transcribe"].invoke({"path": "big.wav"})
@@ -92,10 +94,12 @@ def test_speak_refusals(tmp_path, monkeypatch):
     with pytest.raises(ToolError, match="exists and is not a regular file"):
         t.invoke({"text": "hi", "path": "d.wav"})
     (tmp_path / "link.wav").symlink_to("/etc/hostname")
-    with pytest.raises(ToolError, match="exists and is not a regular file"):
+    with pytest.raises(ToolError, match="refusing to write through a symbolic link"):
         t.invoke({"text": "hi", "path": "link.wav"})
     with pytest.raises(ToolError, match="directory does not exist"):
         t.invoke({"text": "hi", "path": "nodir/x.wav"})
+    with pytest.raises(ToolError, match="outside workspace"):
+        t.invoke({"text": "hi", "path": "/tmp/escape.wav"})
     # shell metacharacters in text and file name are plain data (argument vector, no shell)
     out = t.invoke({"text": "$(touch pwned); rm -rf ~", "path": "a; touch pwned2.wav"})
     assert out.data["engine"] == "espeak-ng"

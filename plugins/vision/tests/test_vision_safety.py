@@ -95,8 +95,10 @@ def test_missing_and_special_files(tmp_path, monkeypatch):
     os.mkfifo(tmp_path / "pipe.png")
     with pytest.raises(ToolError, match="not a regular file"):  # no hang on a FIFO
         tools()["vision.read_text"].invoke({"path": "pipe.png"})
-    with pytest.raises(ToolError, match="not a regular file"):
+    with pytest.raises(ToolError, match="mandatory deny list"):  # workspace boundary, before any open
         tools()["vision.read_text"].invoke({"path": "/dev/zero"})
+    with pytest.raises(ToolError, match="outside workspace"):
+        tools()["vision.read_text"].invoke({"path": "../../../etc/passwd"})
     with pytest.raises(ToolError, match="invalid image path"):
         tools()["vision.read_text"].invoke({"path": "a\x00.png"})
 
