@@ -238,7 +238,10 @@ class Workspace:
             raise BoundaryError(f"path is on the mandatory deny list ({hit}): {path}", kind="denied", path=path)
         if for_write and os.path.islink(lexical):
             raise BoundaryError(f"refusing to write through a symbolic link: {path}", kind="symlink", path=path)
-        real = os.path.realpath(lexical)
+        try:
+            real = os.path.realpath(lexical)
+        except OSError as exc:  # a component changed between lstat and readlink (a race)
+            raise BoundaryError(f"path changed while being resolved: {path} ({exc.strerror})", kind="race") from None
         hit = self.denied(real)
         if hit:
             raise BoundaryError(f"path is on the mandatory deny list ({hit}): {path}", kind="denied", path=path)
@@ -253,7 +256,11 @@ class Workspace:
     def protected_match(self, path: str) -> str | None:
         """The protected glob matching ``path`` (lexically or resolved), or None."""
         lexical = self._lexical(path)
-        return self._matches(self._protected, lexical, os.path.realpath(lexical))
+        try:
+            real = os.path.realpath(lexical)
+        except OSError:
+            real = lexical
+        return self._matches(self._protected, lexical, real)
 
     # -- race-free access --------------------------------------------------------------
     def _walk_to_parent(self, real: Path, *, create: bool = False) -> tuple[int, str]:

@@ -138,7 +138,7 @@ DEFAULT_RECOGNIZERS: tuple[tuple[Recognizer, int], ...] = (
     (_regex("PASSWORD", rf"""(?i)(?:\b|_)(?:{_SECRET_KEYS})["']?\s*[=:]\s*("[^"\n]*"|'[^'\n]*'|[^\s,;&"'<>]+)""", group=1), 80),  # noqa: E501
     (_regex("EMAIL", r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), 70),
     (_regex("IBAN", r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", check=_iban_check), 65),
-    (_regex("CREDIT_CARD", r"\b(?:\d[ -]?){12,18}\d\b", check=_card_check), 60),
+    (_regex("CREDIT_CARD", r"\b(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})\b", check=_card_check), 60),  # noqa: E501
     (_regex("US_SSN", r"\b(\d{3})-(\d{2})-(\d{4})\b", check=_ssn_check), 60),
     (_regex("UK_NINO", r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"), 55),  # noqa: E501
     (_regex("ES_NIF", r"\b(\d{8})-?([A-Za-z])\b", check=_nif_check), 55),
