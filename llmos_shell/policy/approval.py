@@ -80,7 +80,8 @@ def enforce(
         else:
             outcome = "not approved"
             message = getattr(approver, "denial_message", None) if approver is not None else NON_INTERACTIVE_MESSAGE
-            verdict = replace(verdict, decision=Decision.DENY, reason=f"{verdict.reason}; {message or 'denied by the user'}")
+            reason = f"{verdict.reason}; {message or 'denied by the user'}"
+            verdict = replace(verdict, decision=Decision.DENY, reason=reason)
     elif verdict.decision is Decision.DENY:
         outcome = "denied"
     if audit is not None:

@@ -242,7 +242,7 @@ def format_record(rec: dict[str, Any]) -> str:
     if len(args) > 80:
         args = args[:77] + "..."
     return (
-        f"{rec.get('seq', '?'):>5} {rec.get('time', '')} {str(rec.get('decision', '')):5} "
+        f"{rec.get('seq', '?'):>5} {rec.get('time', '')} {rec.get('decision', '')!s:5} "
         f"{rec.get('tool', '')} {args}  [{rec.get('rule', '')}]"
     )
 

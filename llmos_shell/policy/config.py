@@ -303,7 +303,10 @@ def load_project_policy(root: Path) -> PolicyConfig | None:
     """
     found = [
         c
-        for c in (load_policy_file(Path(root) / "llmos.toml"), load_policy_file(Path(root) / ".llmos" / "policy.toml", table=None))
+        for c in (
+            load_policy_file(Path(root) / "llmos.toml"),
+            load_policy_file(Path(root) / ".llmos" / "policy.toml", table=None),
+        )
         if c is not None
     ]
     if not found:

@@ -291,7 +291,9 @@ class PolicyEngine:
         # 7. session approvals lift soft asks
         if self._session and self._session_key(action) in self._session:
             soft = [
-                Vote(Decision.ALLOW, f"allowed for this session (was: {v.reason})", "session") if v.decision is Decision.ASK else v
+                Vote(Decision.ALLOW, f"allowed for this session (was: {v.reason})", "session")
+                if v.decision is Decision.ASK
+                else v
                 for v in soft
             ]
 

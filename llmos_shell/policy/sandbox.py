@@ -186,7 +186,7 @@ def run_command(
         stderr=subprocess.STDOUT,
         start_new_session=True,
         close_fds=True,
-        preexec_fn=lambda: _limits(cpu, nproc, max_file_bytes),  # noqa: PLW0108
+        preexec_fn=lambda: _limits(cpu, nproc, max_file_bytes),
     )
     assert proc.stdout is not None
     fd = proc.stdout.fileno()

@@ -292,7 +292,7 @@ def _analyse(argv: list[str], redirects: list[tuple[str, str]], ctx: _Ctx, depth
         flag(f"changes permissions or owners recursively ({name} -R)", destroy=True)
     elif name in _SYSTEM:
         flag(f"changes the system or other processes ({name})", destroy=True)
-    elif name == "kill" and any(a in ("-1", "--", "0") or a == "-9" and "-1" in args for a in args):
+    elif name == "kill" and any(a in ("-1", "--", "0") or (a == "-9" and "-1" in args) for a in args):
         flag("signals many processes (kill -1 / 0)", destroy=True)
     elif name == "systemctl" and any(a in ("poweroff", "reboot", "halt", "stop", "disable", "mask", "kill", "isolate")
                                      for a in args):  # fmt: skip

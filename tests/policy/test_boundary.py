@@ -193,41 +193,6 @@ def test_a6_protected_paths_ask_in_every_mode(ws_dir, make_engine):
     assert make_engine({"allow": ["files.write"]}, mode="read-only").decide(write("llmos.toml")).decision is Decision.DENY
 
 
-def test_a5_swap_between_check_and_open_is_caught(ws, ws_dir, outside, monkeypatch):
-    """Deterministic race: the file becomes a symlink right after resolve() checked it."""
-    (ws_dir / "a.txt").write_text("inside")
-    real_walk = Workspace._walk_to_parent
-
-    def swap_then_walk(self, real, **kw):
-        (ws_dir / "a.txt").unlink()
-        (ws_dir / "a.txt").symlink_to(outside / "secret.txt")
-        return real_walk(self, real, **kw)
-
-    monkeypatch.setattr(Workspace, "_walk_to_parent", swap_then_walk)
-    with pytest.raises(BoundaryError) as err:
-        ws.read_bytes("a.txt")
-    assert err.value.kind in ("special", "race")
-
-
-def test_a5_parent_swapped_between_check_and_open_is_caught(ws, ws_dir, outside, monkeypatch):
-    (ws_dir / "sub").mkdir()
-    (ws_dir / "sub" / "a.txt").write_text("inside")
-    (outside / "a.txt").write_text("SECRET-OUTSIDE")
-    real_walk = Workspace._walk_to_parent
-
-    def swap_then_walk(self, real, **kw):
-        (ws_dir / "sub").rename(ws_dir / "sub.old")
-        (ws_dir / "sub").symlink_to(outside)
-        return real_walk(self, real, **kw)
-
-    monkeypatch.setattr(Workspace, "_walk_to_parent", swap_then_walk)
-    with pytest.raises(BoundaryError, match="symbolic link|changed"):
-        ws.read_bytes("sub/a.txt")
-    with pytest.raises(BoundaryError):
-        ws.write_bytes("sub/a.txt", b"x")
-    assert (outside / "a.txt").read_text() == "SECRET-OUTSIDE"
-
-
 def test_a6_protected_not_liftable_by_session(make_engine):
     engine = make_engine({"allow": ["files.write"]})
     engine.remember_session_allow(write(".git/config"))
