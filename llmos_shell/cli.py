@@ -157,24 +157,22 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``llmos`` script."""
     args = list(sys.argv[1:] if argv is None else argv)
     State.debug = "--debug" in args or os.environ.get("LLMOS_DEBUG", "") not in ("", "0")
-    import click
-
     from .ui.errors import report
 
     try:
         _add_groups()
         app(args=args, prog_name="llmos", standalone_mode=False)
         return ExitCode.OK
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code or 0)
-    except click.exceptions.Abort:
-        return report(KeyboardInterrupt(), debug=State.debug)
-    except click.ClickException as exc:
-        exc.show()
-        return ExitCode.USAGE
     except KeyboardInterrupt as exc:
         return report(exc, debug=State.debug)
     except Exception as exc:  # noqa: BLE001 - the one place errors become messages
+        kind = type(exc).__name__
+        if kind == "Exit":  # typer/click Exit carries the exit code
+            return int(getattr(exc, "exit_code", 0) or 0)
+        if kind == "Abort":
+            return report(KeyboardInterrupt(), debug=State.debug)
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):  # click usage errors
+            return report(UsageError(exc.format_message(), hint="see `llmos --help`"), debug=State.debug)
         return report(exc, debug=State.debug)
 
 

@@ -7,8 +7,10 @@ clears the line); Ctrl-D exits.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .. import paths
@@ -77,6 +79,35 @@ def _read(session: Any) -> str:
             continue
         lines.append(line)
         return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Make Ctrl-C raise KeyboardInterrupt while an answer is generated.
+
+    The line editor leaves the terminal without ISIG and its own SIGINT handling
+    in place; during a turn the terminal must turn Ctrl-C into SIGINT again and
+    Python must raise on it.
+    """
+    old_handler = signal.signal(signal.SIGINT, signal.default_int_handler)
+    saved = None
+    try:
+        import termios
+
+        fd = sys.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        attrs = termios.tcgetattr(fd)
+        attrs[3] |= termios.ISIG
+        termios.tcsetattr(fd, termios.TCSANOW, attrs)
+    except (ImportError, OSError, ValueError):
+        saved = None
+    try:
+        yield
+    finally:
+        if saved is not None:
+            with contextlib.suppress(OSError):
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, saved)
+        signal.signal(signal.SIGINT, old_handler)
 
 
 class Repl:
@@ -148,8 +179,9 @@ class Repl:
 
         context, self.pending = self.pending, []
         try:
-            result = self.shell.turn(text, on_text=on_text, on_tool=render_tool_call, context=context)
-        except Cancelled:
+            with interruptible():
+                result = self.shell.turn(text, on_text=on_text, on_tool=render_tool_call, context=context)
+        except (Cancelled, KeyboardInterrupt):
             sys.stdout.write("\n")
             console.err().print("[yellow]cancelled[/yellow]")
             return

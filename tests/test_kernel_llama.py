@@ -1,0 +1,62 @@
+"""The llama_cpp backend on the real shipped GGUF."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.model
+
+SYSTEM = {"role": "system", "content": "You are a terse assistant."}
+
+
+def test_streaming_chat_yields_pieces(kernel) -> None:
+    pieces = list(kernel.chat([SYSTEM, {"role": "user", "content": "Say hello."}], max_tokens=16))
+    assert len(pieces) >= 2 and "".join(pieces).strip()
+    assert kernel.stats.completion_tokens >= 2 and kernel.stats.prompt_tokens > 5
+
+
+def test_system_prefix_is_reused_between_turns(kernel) -> None:
+    first = [SYSTEM, {"role": "user", "content": "Name a colour."}]
+    answer = "".join(kernel.chat(first, max_tokens=8))
+    second = [*first, {"role": "assistant", "content": answer}, {"role": "user", "content": "Another one."}]
+    list(kernel.chat(second, max_tokens=8))
+    # every token of the first prompt was already evaluated: only the new suffix is computed
+    assert kernel.stats.cached_tokens >= kernel.count_tokens("You are a terse assistant.")
+    assert kernel.stats.cached_tokens < kernel.stats.prompt_tokens
+
+
+def test_complete_json_follows_schema(kernel) -> None:
+    schema = {"type": "object", "properties": {"colour": {"enum": ["red", "green", "blue"]},
+              "count": {"type": "integer"}}, "required": ["colour", "count"]}  # fmt: skip
+    out = kernel.complete_json([SYSTEM, {"role": "user", "content": "Pick a colour and a count."}], schema)
+    assert out["colour"] in {"red", "green", "blue"} and isinstance(out["count"], int)
+
+
+def test_embed_and_count_tokens(kernel) -> None:
+    vecs = kernel.embed(["hello world", "goodbye"])
+    assert len(vecs) == 2 and len(vecs[0]) == kernel.gguf.embedding_length
+    assert kernel.count_tokens("hello world") == 2
+
+
+def test_one_shot_answer_from_shipped_model(isolated: Path) -> None:
+    r = run_cli("run", "--json", "What is 2 plus 2?")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["answer"].strip()
+    assert data["model"]["name"] == "smollm2-135m" and data["model"]["backend"] == "llama_cpp"
+    assert data["model"]["stats"]["completion_tokens"] > 0 and data["timings"]["generation"] > 0
+
+
+def test_one_shot_from_stdin_and_logged(isolated: Path) -> None:
+    r = run_cli("run", "-", input="Say yes.\n")
+    assert r.returncode == 0, r.stderr and r.stdout.strip()
+    logs = run_cli("logs", "list", "--json")
+    sessions = json.loads(logs.stdout)
+    assert sessions and sessions[0]["messages"] == 2 and sessions[0]["title"] == "Say yes."
+    shown = json.loads(run_cli("logs", "show", "--json").stdout)
+    assert [m["role"] for m in shown] == ["user", "assistant"]
