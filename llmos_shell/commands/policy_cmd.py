@@ -82,6 +82,13 @@ def _engine(mode: str | None) -> Any:
         from ..config import load_settings
 
         settings, sources = load_settings()
+        from ..errors import ConfigError
+        from ..policy.config import check_file_permissions
+
+        for path in (getattr(sources, "user", None), getattr(sources, "project", None)):
+            problem = check_file_permissions(path) if path is not None else None
+            if problem:  # J5: never take a policy from a file others can change
+                raise ConfigError(f"refusing to load policy from {path}: {problem}", hint=f"run: chmod go-w {path}")
         user = PolicyConfig.model_validate(settings.policy or {})
         trusted = bool(sources.project_trusted)
         project = PolicyConfig.model_validate(sources.project_policy) if sources.project_policy else None
