@@ -91,26 +91,6 @@ def build_redactor() -> Any:
     return Redactor().redact
 
 
-def open_memory(settings: Settings, redactor: Any) -> Any:
-    if not settings.memory.enabled:
-        return None
-    try:
-        from llmos_memory import MemoryStore
-    except ImportError:
-        return None
-    from . import paths
-
-    root = Path(settings.memory.path).expanduser() if settings.memory.path else (
-        paths.data_dir() / "memory" / settings.memory.profile
-    )  # fmt: skip
-    embedder = None
-    if settings.memory.embedder:
-        from llmos_memory import LlamaCppEmbedder
-
-        embedder = LlamaCppEmbedder(settings.memory.embedder)
-    return MemoryStore.open(root, embedder=embedder, redactor=redactor)
-
-
 def build_shell(settings: Settings, sources: ConfigSources, options: Options, *, with_memory: bool = True) -> Shell:
     from .conversation_log import ConversationLog
     from .plugins import load_plugins
@@ -121,7 +101,7 @@ def build_shell(settings: Settings, sources: ConfigSources, options: Options, *,
     log = None if options.no_log or os.environ.get("LLMOS_NO_LOG") else ConversationLog(redactor=redactor)
     memory = None
     if with_memory and settings.memory.auto_recall:
-        memory = _lazy_memory(settings, redactor)
+        memory = _lazy_memory(settings)
     return Shell(
         settings, kernel_factory=build_kernel_factory(settings, options), host=host, policy=engine,
         approver=approver, log=log, memory=memory, audit=audit,
@@ -129,14 +109,17 @@ def build_shell(settings: Settings, sources: ConfigSources, options: Options, *,
 
 
 class _lazy_memory:  # noqa: N801 - behaves like the store it opens on first use
-    def __init__(self, settings: Settings, redactor: Any) -> None:
-        self._settings, self._redactor, self._store = settings, redactor, None
+    """The memory store, opened only when the shell first recalls (an empty store costs nothing)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
 
     def search(self, *args: Any, **kwargs: Any) -> Any:
-        if self._store is None:
-            self._store = open_memory(self._settings, self._redactor)
-        if self._store is None:
+        from .memory_access import get_store, store_path
+
+        if not (store_path(self._settings) / "memory.db").exists():
             return []
-        if not self._store.stats().get("count", 1):
+        store = get_store(self._settings)
+        if store.count() == 0:
             return []
-        return self._store.search(*args, **kwargs)
+        return store.search(*args, **kwargs)

@@ -27,6 +27,11 @@ __all__ = ["Settings", "ModelSettings", "OpenAISettings", "ShellSettings", "Rout
            "MemorySettings", "load_settings", "ConfigSources"]  # fmt: skip
 
 
+# What llmos does with no [policy] table: read-only tools run (inside the workspace), side effects ask,
+# and remembering what the user says is allowed (after untrusted content it still asks: a floor).
+DEFAULT_POLICY: dict[str, Any] = {"mode": "auto", "allow": ["memory.remember"]}
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -130,7 +135,11 @@ class Settings(_Section):
     shell: ShellSettings = Field(default_factory=ShellSettings)
     router: RouterSettings = Field(default_factory=RouterSettings)
     memory: MemorySettings = Field(default_factory=MemorySettings)
-    policy: dict[str, Any] = Field(default_factory=dict, description="Policy rules; see docs/policy.md.")
+    policy: dict[str, Any] = Field(
+        default_factory=lambda: dict(DEFAULT_POLICY),
+        description="Policy mode and rules (`[policy]`); see docs/policy.md. Built-in default: "
+        "mode `auto` (read-only tools run, anything else asks) and `allow = [\"memory.remember\"]`.",
+    )
     plugins: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-plugin tables `[plugins.<name>]`, handed to each plugin."
     )

@@ -209,12 +209,10 @@ class Shell:
                 name, args, by = forced[0], forced[1], "explicit"
             elif decision is not None and decision.tool is not None:
                 name, args, by = decision.tool, decision.arguments, decision.chosen_by
-                if decision.missing:
-                    call = ToolCall(tool=name, arguments=args, decision="invalid", chosen_by=by,
-                                    output=f"missing argument(s): {', '.join(decision.missing)}")  # fmt: skip
-                    result.tool_calls.append(call)
-                    if on_tool:
-                        on_tool(call)
+                if decision.missing:  # nothing to copy the argument from: answer without the tool
+                    result.notices.append(
+                        f"{name} was considered but not called: the request names no {', '.join(decision.missing)}"
+                    )
                     continue
             else:
                 continue

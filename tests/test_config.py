@@ -60,7 +60,7 @@ def test_project_file_overrides_user(isolated: Path) -> None:
 def test_project_policy_kept_apart_until_trusted(isolated: Path) -> None:
     Path("llmos.toml").write_text('[policy]\nmode = "auto"\n')
     settings, sources = load_settings(project_trusted=False)
-    assert settings.policy == {}
+    assert settings.policy == {"mode": "auto", "allow": ["memory.remember"]}
     assert sources.project_policy == {"mode": "auto"} and not sources.project_trusted
 
 

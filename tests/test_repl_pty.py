@@ -13,7 +13,7 @@ pytestmark = pytest.mark.model
 
 
 def spawn(isolated: Path, max_tokens: int = 24):
-    (isolated / "config" / "llmos.toml").write_text(f"[model]\nmax_tokens = {max_tokens}\nn_ctx = 2048\n")
+    (isolated / "config" / "llmos.toml").write_text(f"[model]\nmax_tokens = {max_tokens}\nn_ctx = 2048\n[router]\nenabled = false\n")
     child = pexpect.spawn(sys.executable, ["-m", "llmos_shell"], env={**os.environ, "TERM": "xterm"},
                           encoding="utf-8", timeout=60, dimensions=(40, 200))  # fmt: skip
     child.expect("/help for commands")
@@ -41,6 +41,8 @@ def test_answer_history_and_exit(isolated: Path) -> None:
 def test_ctrl_c_cancels_generation_not_session(isolated: Path) -> None:
     child = spawn(isolated, max_tokens=2000)
     child.sendline("Write a very long story about a dragon and a knight, with many chapters.")
+    child.expect("chapters.")
+    child.expect("\r\n")
     child.expect(r"\w+ \w+ \w+")  # streaming has started
     child.sendintr()
     child.expect("cancelled")
