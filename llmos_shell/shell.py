@@ -10,6 +10,7 @@ tool calls to ``on_tool``.
 from __future__ import annotations
 
 import concurrent.futures
+import json
 import re
 import time
 from collections.abc import Callable
@@ -221,7 +222,9 @@ class Shell:
             tool_context.append((call, tres))
             if on_tool:
                 on_tool(call)
-        if steps:
+        if self.settings.router.native_tools and self.tools:
+            self._follow_up(text, tool_context, result, on_tool)
+        if steps or self.settings.router.native_tools:
             timings["tools"] = time.perf_counter() - t_tools
 
         memories = self._recall(text)
@@ -254,6 +257,53 @@ class Shell:
         return result
 
     # -- tools -----------------------------------------------------------
+    def _follow_up(self, text: str, tool_context: list[tuple[ToolCall, ToolResult | None]], result: TurnResult,
+                   on_tool: Callable[[ToolCall], None] | None) -> None:  # fmt: skip
+        """Let the model call tools itself (``router.native_tools``), up to the chain limit.
+
+        The model answers under a grammar ``{"tool": <name or "none">, "arguments": {...}}``; its
+        output is the only source of calls here. Text inside tool results is data and is never
+        parsed for calls. Output that does not parse gets one retry, then the turn goes on
+        without tools; nothing is guessed.
+        """
+        limit = self.settings.shell.chain_limit
+        names = sorted(self.tools)
+        schema = {
+            "type": "object",
+            "properties": {"tool": {"enum": [*names, "none"]}, "arguments": {"type": "object"}},
+            "required": ["tool", "arguments"],
+        }
+        catalog = "\n".join(f"- {n}: {self.tools[n].description} {json.dumps(self.tools[n].schema())}" for n in names)
+        failures = 0
+        while True:
+            messages = self._messages(text, tool_context, [])
+            messages[0] = {"role": "system", "content": self.settings.shell.system_prompt
+                           + "\nYou may call one of these tools, or answer with tool \"none\":\n" + catalog}
+            try:
+                out = self.kernel.complete_json(messages, schema, max_tokens=256)
+            except ToolError as exc:
+                failures += 1
+                result.notices.append(f"the model's tool call could not be parsed: {exc}")
+                if failures >= 2:
+                    result.notices.append("no tool was run for the unparseable call")
+                    return
+                continue
+            if not isinstance(out, dict) or out.get("tool") in (None, "none"):
+                return
+            if len(result.tool_calls) >= limit:
+                result.notices.append(f"Chain limit of {limit} exceeded")
+                return
+            arguments = out.get("arguments")
+            if isinstance(arguments, dict):
+                call, tres = self.call_tool(str(out["tool"]), arguments, chosen_by="model")
+            else:
+                call, tres = ToolCall(tool=str(out["tool"]), arguments={}, decision="invalid", chosen_by="model",
+                                      output="Error: arguments must be a JSON object"), None  # fmt: skip
+            result.tool_calls.append(call)
+            tool_context.append((call, tres))
+            if on_tool:
+                on_tool(call)
+
     def _explicit_call(self, text: str) -> tuple[str, dict[str, Any]] | None:
         """``/files.read notes.txt`` or ``/files.write path=a.txt content="hi"`` bypass the model."""
         m = re.match(r"^/([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)(?:\s+(.*))?$", text.strip(), re.S)
@@ -279,7 +329,9 @@ class Shell:
                 args = dict(zip(required, tokens, strict=False))
         return m.group(1), args
 
-    def call_tool(self, name: str, arguments: dict[str, Any], *, chosen_by: str = "") -> tuple[ToolCall, ToolResult | None]:
+    def call_tool(
+        self, name: str, arguments: dict[str, Any], *, chosen_by: str = ""
+    ) -> tuple[ToolCall, ToolResult | None]:
         """Validate, ask the policy, run with a timeout. Errors meant for the model become the call's output."""
         call = ToolCall(tool=name, arguments=dict(arguments), chosen_by=chosen_by)
         tool = self.tools.get(name)
