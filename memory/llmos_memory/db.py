@@ -163,7 +163,7 @@ def fetch_memories(conn: sqlite3.Connection, ids: list[int]) -> dict[int, Memory
 
 def delete_ids(conn: sqlite3.Connection, ids: list[int]) -> list[int]:
     """Delete rows and log the deletions (inside the current transaction); returns ids deleted."""
-    deleted = []
+    deleted: list[int] = []
     if not ids:
         return deleted
     first = next_seqs(conn, len(ids))

@@ -46,6 +46,7 @@ class VectorIndex:
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def empty(cls, kind: str, dim: int) -> VectorIndex:
+        inner: Any
         if kind == "flat":
             inner = faiss.IndexFlatIP(dim)
         elif kind == "hnsw":

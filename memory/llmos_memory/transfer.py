@@ -59,7 +59,7 @@ def _parse(fileobj: IO[str]) -> tuple[dict[str, Any] | None, list[tuple[int, dic
             continue
         try:
             obj = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise InvalidInput(f"import line {lineno}: not valid JSON ({exc.msg}); nothing was imported") from None
         if not isinstance(obj, dict):
             raise InvalidInput(f"import line {lineno}: expected a JSON object; nothing was imported")
@@ -88,7 +88,7 @@ def import_jsonl(store: MemoryStore, fileobj: IO[str], batch_size: int = 64) -> 
             prepared.append(store._prepare(item))
         except InvalidInput as exc:
             raise InvalidInput(f"import line {lineno}: {exc}; nothing was imported") from None
-        reuse.append(_reusable_vector(store, obj, header, item["text"], prepared[-1]["text"]))
+        reuse.append(_reusable_vector(store, obj, header, str(item["text"]), prepared[-1]["text"]))
     if not prepared:
         return 0
     vectors = np.zeros((len(prepared), store.dim), dtype=np.float32)
