@@ -377,7 +377,14 @@ class MemoryStore(IndexLifecycle):
     def _embed_passages(self, texts: list[str]) -> np.ndarray:
         assert self._embedder is not None
         with self._embed_lock:
-            raw = self._embedder.embed_passages(texts)
+            try:
+                raw = self._embedder.embed_passages(texts)
+            except StoreError:
+                raise
+            except Exception as exc:  # any embedder failure becomes one clear error (re-raised)
+                raise StoreError(
+                    f"the embedder {self._embedder.model_id} failed ({type(exc).__name__}); nothing was stored"
+                ) from exc
         vectors = normalize_rows(raw, self._dim)
         if len(vectors) != len(texts):
             raise StoreError(f"embedder returned {len(vectors)} vectors for {len(texts)} texts; nothing was stored")
@@ -458,7 +465,13 @@ class MemoryStore(IndexLifecycle):
             return []
         assert self._embedder is not None
         with self._embed_lock:
-            qv = normalize_rows(self._embedder.embed_query(query), self._dim)[0]
+            try:
+                raw = self._embedder.embed_query(query)
+            except StoreError:
+                raise
+            except Exception as exc:  # any embedder failure becomes one clear error (re-raised)
+                raise StoreError(f"the embedder {self._embedder.model_id} failed ({type(exc).__name__})") from exc
+        qv = normalize_rows(raw, self._dim)[0]
         return self.search_vector(qv, k=k, namespace=namespace)
 
     def search_vector(self, vector: np.ndarray, k: int = 5, namespace: str | None = "facts") -> list[Hit]:

@@ -179,3 +179,20 @@ def test_closed_store_refuses(store_dir: Path):
         s.add("x")
     with pytest.raises(StoreError, match="closed"):
         s.search("x")
+
+
+class FailingEmbedder(HashEmbedder):
+    def embed_passages(self, texts):
+        raise RuntimeError("engine crashed")
+
+    def embed_query(self, text):
+        raise RuntimeError("engine crashed")
+
+
+def test_embedder_failure_is_one_clear_error_and_stores_nothing(store_dir):
+    with MemoryStore.open(store_dir, embedder=FailingEmbedder()) as s:
+        with pytest.raises(StoreError, match=r"embedder test-hash-64 failed \(RuntimeError\); nothing was stored"):
+            s.add("x")
+        with pytest.raises(StoreError, match="embedder test-hash-64 failed"):
+            s.search("x")
+        assert s.count() == 0
