@@ -94,7 +94,7 @@ def main() -> int:
             audit.record(action, decision=v.decision.value, rule=v.rule, mode=v.mode, reason=v.reason, outcome="bench")
             return v
 
-        for fn in (baseline, decide, decide_and_audit):  # warm caches (bashlex parse, glob regexes)
+        for fn in (baseline, decide, decide_and_audit):  # warm caches (shell parse, glob regexes)
             _time(fn, actions, 200)
         results = {
             "baseline_noop": _stats(_time(baseline, actions, args.calls)),

@@ -1,15 +1,20 @@
 """Shell command classification for ``system.run``: segment by segment, most restrictive wins.
 
-:func:`classify_command` parses a command line with bashlex and looks at every
+:func:`classify_command` parses a command line with :mod:`.shlexer` (our own
+standard-library parser; docs/policy.md explains why) and looks at every
 simple command in it: each side of pipes, ``&&``, ``||`` and ``;``, every
-``$(...)``/backtick/process substitution, the command behind wrappers (``sudo``,
-``env X=1``, ``nice``, ``timeout``, ``xargs`` ...), the script of ``bash -c`` /
-``sh -c`` and ``eval`` (parsed recursively), and ``find -exec``. A segment is
-*ask* when it is destructive (``rm``, ``dd of=``, ``mkfs``, ``chmod -R``,
-``git reset --hard``, ``> file`` ...), may send data over the network (``curl``,
-``ssh``, ``/dev/tcp`` ...), runs code that cannot be inspected (``python -c``,
-``bash`` reading stdin, ``source``), escalates privileges (``sudo``), or defines
-a function (fork bombs). A command that does not parse is *ask* too.
+``$(...)``/backtick/process substitution (also inside ``${...}`` and ``$((...))``),
+the command behind wrappers (``sudo``, ``env X=1``, ``nice``, ``timeout``,
+``xargs`` ...), the script of ``bash -c`` / ``sh -c``, ``eval``, ``trap`` and
+``watch`` (parsed recursively), and ``find -exec``. A segment is *ask* when it is
+destructive (``rm``, ``dd of=``, ``mkfs``, ``chmod -R``, ``git reset --hard``,
+``> file`` ...), may send data over the network (``curl``, ``ssh``, ``/dev/tcp``
+...), runs code that cannot be inspected (``python -c``, ``bash`` reading stdin,
+``source``, ``eval``, here-documents), escalates privileges (``sudo``), computes its
+command name at run time (``$CMD``, ``/???/r?``, ``{rm,-rf,x}``), sets a variable that
+changes what runs (``PATH=``, ``LD_PRELOAD=``), or defines a function (fork bombs).
+A command that does not parse (``case``, unbalanced quotes, a dangling ``&&`` ...)
+is *ask* too: the parser fails closed.
 
 The classifier never says *allow* for a command on its own: *allow* here only
 means "nothing alarming found"; the engine's rules still decide.
@@ -23,6 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from .actions import Decision
+from .shlexer import Node, ParseError, Redirect, Word, parse
 
 __all__ = ["CommandVerdict", "Segment", "classify_command"]
 
@@ -128,6 +134,14 @@ _DESTRUCTIVE_CODE_RE = re.compile(
     re.IGNORECASE,
 )
 _SAFE_REDIRECT_TARGETS = {"/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty"}
+# variables that make the next program load or run other code
+_RISKY_VARS = {
+    "PATH", "BASH_ENV", "ENV", "IFS", "PROMPT_COMMAND", "PS4", "SHELLOPTS", "BASHOPTS", "PYTHONPATH",
+    "PYTHONSTARTUP", "PYTHONHOME", "PERL5OPT", "PERL5LIB", "PERLLIB", "RUBYOPT", "RUBYLIB", "NODE_OPTIONS",
+    "NODE_PATH", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR", "GIT_ASKPASS",
+    "SSH_ASKPASS", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_PARAMETERS", "GIT_EXEC_PATH", "PAGER", "EDITOR", "VISUAL",
+    "MANPAGER", "LESSOPEN", "LESSCLOSE",
+}  # fmt: skip
 
 
 class _Unparseable(Exception):
@@ -192,6 +206,9 @@ def _unwrap(argv: list[str], reasons: list[str], ctx: _Ctx, depth: int) -> list[
                 _parse_into(argv[i + 1], ctx, depth + 1)
                 return []
             if name == "env" and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", a):
+                var = a.split("=", 1)[0]
+                if var in _RISKY_VARS or var.startswith(("LD_", "DYLD_", "BASH_FUNC_")):
+                    reasons.append(f"sets a variable that changes how programs run ({var})")
                 i += 1
                 continue
             if a == "--":
@@ -203,12 +220,17 @@ def _unwrap(argv: list[str], reasons: list[str], ctx: _Ctx, depth: int) -> list[
             break
         i += _WRAPPERS_WITH_POSITIONAL.get(name, 0)
         argv = argv[i:]
+        if name == "watch" and argv:  # watch runs its arguments with sh -c
+            _parse_into(" ".join(argv), ctx, depth + 1)
+            return []
         if not argv and name == "xargs":
             argv = ["echo"]
     return argv
 
 
-def _analyse(argv: list[str], redirects: list[tuple[str, str]], ctx: _Ctx, depth: int) -> Segment:
+def _analyse(
+    argv: list[str], redirects: list[tuple[str, str]], ctx: _Ctx, depth: int, extra: list[str] | tuple[str, ...] = ()
+) -> Segment:
     reasons: list[str] = []
     network = destructive = False
     raw = tuple(argv)
@@ -243,6 +265,10 @@ def _analyse(argv: list[str], redirects: list[tuple[str, str]], ctx: _Ctx, depth
     elif name == "eval":
         _parse_into(" ".join(args), ctx, depth + 1)
         flag("evaluates a string as shell code (eval)")
+    elif name == "trap":
+        rest = [a for a in args if a != "--"]
+        if len(rest) >= 2 and not rest[0].startswith("-"):
+            _parse_into(rest[0], ctx, depth + 1)
     elif name in ("source", "."):
         flag(f"runs a script in the current shell ({name})")
     elif (iname := _interp_name(name)) is not None:
@@ -258,6 +284,10 @@ def _analyse(argv: list[str], redirects: list[tuple[str, str]], ctx: _Ctx, depth
             mod = args[args.index("-m") + 1] if args.index("-m") + 1 < len(args) else ""
             if mod.split(".")[0] in ("http", "smtpd", "ftplib", "pip", "venv", "ensurepip", "webbrowser"):
                 flag(f"may use the network (python -m {mod})", net=True)
+        info = {"--version", "-V", "-VV", "-h", "--help", "-v"}
+        if code is None and iname != "awk" and "-m" not in args and not (set(args) & info):
+            if all(a.startswith("-") and a != "-" for a in args) or "-" in args:
+                flag(f"runs {iname} code read from input ({name} reading stdin)")
         if code is not None:
             if _NET_CODE_RE.search(code):
                 flag(f"inline {iname} code may use the network", net=True)
@@ -319,12 +349,19 @@ def _analyse(argv: list[str], redirects: list[tuple[str, str]], ctx: _Ctx, depth
     for kind, target in redirects:
         if target.startswith("/dev/tcp/") or target.startswith("/dev/udp/"):
             flag("redirects to a network connection (/dev/tcp)", net=True)
-        elif kind in (">", ">|", "&>", ">&") and target not in _SAFE_REDIRECT_TARGETS and not target.isdigit() and not target.startswith("/dev/fd/") and target != "-":  # noqa: E501
+        elif (
+            kind in (">", ">|", "&>", ">&")
+            and target not in _SAFE_REDIRECT_TARGETS
+            and not target.isdigit()
+            and not target.startswith("/dev/fd/")
+            and target != "-"
+        ):
             flag(f"overwrites a file ({kind} {target})", destroy=True)
         elif kind in (">>", "&>>") and target not in _SAFE_REDIRECT_TARGETS:
             flag(f"appends to a file ({kind} {target})", destroy=True)
-        elif kind == "<>" :
+        elif kind == "<>":
             flag(f"opens a file for writing (<> {target})", destroy=True)
+    reasons.extend(extra)
     decision = Decision.ASK if reasons else Decision.ALLOW
     return Segment(raw, tuple(inner), decision, tuple(dict.fromkeys(reasons)), depth, network, destructive)
 
@@ -379,63 +416,77 @@ def _find(args: list[str], flag, ctx: _Ctx, depth: int) -> None:  # type: ignore
             flag(f"writes a file ({a})", destroy=True)
 
 
-def _word_text(node) -> str:  # type: ignore[no-untyped-def]
-    return getattr(node, "word", "")
+def _subs(word: Word, ctx: _Ctx, depth: int) -> None:
+    """Classify the commands inside the substitutions of ``word`` (they run first)."""
+    for sub in word.subs:
+        if depth + 1 > MAX_DEPTH:
+            raise _Unparseable("substitutions nested too deeply")
+        _walk(sub, ctx, depth + 1)
 
 
-def _visit(node, ctx: _Ctx, depth: int) -> None:  # type: ignore[no-untyped-def]
+def _assign_reasons(assigns: list[Word]) -> list[str]:
+    out = []
+    for a in assigns:
+        if a.quoted_code:  # bash runs $(...) inside a variable's value when arithmetic reads it
+            out.append(f"stores text containing a command substitution in a variable ({a.raw[:60]})")
+        name = re.split(r"[\[+=]", a.raw, maxsplit=1)[0]
+        if name in _RISKY_VARS or name.startswith(("LD_", "DYLD_", "BASH_FUNC_")):
+            out.append(f"sets a variable that changes how programs run ({name})")
+    return out
+
+
+def _redirect_list(redirects: list[Redirect], ctx: _Ctx, depth: int) -> tuple[list[tuple[str, str]], list[str]]:
+    pairs: list[tuple[str, str]] = []
+    extra: list[str] = []
+    for r in redirects:
+        _subs(r.target, ctx, depth)
+        if r.heredoc is not None or r.op in ("<<", "<<-"):
+            extra.append("reads a here-document whose contents are not checked")
+            continue
+        pairs.append((r.op, r.target.value))
+    return pairs, extra
+
+
+def _walk(node: Node, ctx: _Ctx, depth: int) -> None:
     kind = node.kind
-    if kind == "command":
-        argv: list[str] = []
-        redirects: list[tuple[str, str]] = []
-        for part in node.parts:
-            if part.kind == "word":
-                argv.append(part.word)
-                _visit_subs(part, ctx, depth)
-            elif part.kind == "assignment":
-                _visit_subs(part, ctx, depth)
-            elif part.kind == "redirect":
-                target = part.output
-                if hasattr(target, "kind") and target.kind == "word":
-                    _visit_subs(target, ctx, depth)
-                    redirects.append((part.type, target.word))
-                elif isinstance(target, int):
-                    redirects.append((part.type, str(target)))
-            elif part.kind in ("compound", "function", "list", "pipeline"):
-                _visit(part, ctx, depth)
-        if argv or redirects:
-            ctx.segments.append(_analyse(argv, redirects, ctx, depth))
+    if kind == "simple":
+        for w in (*node.assigns, *node.words):
+            _subs(w, ctx, depth)
+        redirects, extra = _redirect_list(node.redirects, ctx, depth)
+        extra += _assign_reasons(node.assigns)
+        argv = [w.value for w in node.words]
+        if argv and _base(argv[0]) in ("declare", "typeset", "local", "export", "readonly", "let"):
+            extra += _assign_reasons([w for w in node.words[1:] if w.quoted_code])
+        if node.words and node.words[0].pattern:
+            extra.append(f"the command name is a pattern that expands at run time ({node.words[0].raw})")
+        if argv or redirects or extra:
+            ctx.segments.append(_analyse(argv, redirects, ctx, depth, extra))
         return
     if kind == "function":
-        fname = getattr(node, "name", None)
-        fname = fname.word if hasattr(fname, "word") else str(fname or "")
-        body = getattr(node, "body", None)
+        fname = node.name
         ctx.notes.append(f"defines a shell function ({fname})")
-        calls_itself = False
-        if body is not None:
-            sub = _Ctx()
-            _visit(body, sub, depth + 1)
-            calls_itself = any(s.argv[:1] == (fname,) for s in sub.segments)
-            ctx.segments.extend(sub.segments)
-            ctx.notes.extend(sub.notes)
-        if calls_itself:
+        sub = _Ctx()
+        for child in node.children:
+            _walk(child, sub, depth + 1)
+        ctx.segments.extend(sub.segments)
+        ctx.notes.extend(sub.notes)
+        if any(s.argv[:1] == (fname,) for s in sub.segments):
             ctx.notes.append(f"possible fork bomb: function {fname} calls itself")
         return
-    if kind in ("commandsubstitution", "processsubstitution"):
-        _visit(node.command, ctx, depth + 1)
-        return
-    for attr in ("parts", "list"):
-        for child in getattr(node, attr, None) or ():
-            if hasattr(child, "kind"):
-                _visit(child, ctx, depth)
-
-
-def _visit_subs(word, ctx: _Ctx, depth: int) -> None:  # type: ignore[no-untyped-def]
-    for p in getattr(word, "parts", None) or ():
-        if p.kind in ("commandsubstitution", "processsubstitution"):
-            _visit(p.command, ctx, depth + 1)
-        else:
-            _visit_subs(p, ctx, depth)
+    for w in node.words:  # for-loop lists, [[ ... ]]
+        _subs(w, ctx, depth)
+    if kind == "subst":
+        if depth > MAX_DEPTH:
+            raise _Unparseable("substitutions nested too deeply")
+    for child in node.children:
+        _walk(child, ctx, depth)
+    if kind == "cond":
+        ctx.segments.append(_analyse([w.value for w in node.words], [], ctx, depth))
+    if node.redirects:  # redirections of a compound command: a segment only when they matter
+        redirects, extra = _redirect_list(node.redirects, ctx, depth)
+        seg = _analyse([], redirects, ctx, depth, extra)
+        if seg.decision is not Decision.ALLOW:
+            ctx.segments.append(seg)
 
 
 def _parse_into(command: str, ctx: _Ctx, depth: int) -> None:
@@ -443,14 +494,11 @@ def _parse_into(command: str, ctx: _Ctx, depth: int) -> None:
         raise _Unparseable("nested too deeply")
     if not command.strip():
         return
-    import bashlex
-
     try:
-        trees = bashlex.parse(command)
-    except Exception as exc:  # noqa: BLE001 - bashlex raises many types; all mean "cannot check"
-        raise _Unparseable(f"{type(exc).__name__}: {str(exc)[:120]}") from None
-    for tree in trees:
-        _visit(tree, ctx, depth)
+        tree = parse(command)
+    except ParseError as exc:
+        raise _Unparseable(str(exc)[:160]) from None
+    _walk(tree, ctx, depth)
 
 
 @functools.lru_cache(maxsize=512)
