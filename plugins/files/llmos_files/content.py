@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["binary_hint", "decode_text", "looks_binary"]
+__all__ = ["binary_hint", "decode_text", "kind_of", "known_binary", "looks_binary"]
 
 SNIFF = 8192
 
@@ -67,6 +67,11 @@ def kind_of(name: str, head: bytes) -> str:
         return "image"
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return _EXT_KIND.get(ext, "binary")
+
+
+def known_binary(name: str, head: bytes) -> bool:
+    """True when magic bytes or the extension name a binary format (a PDF is mostly ASCII, yet binary)."""
+    return kind_of(name, head) != "binary"
 
 
 def binary_hint(name: str, head: bytes) -> str:

@@ -20,7 +20,7 @@ from llmos_shell.policy.boundary import BoundaryError, Workspace, current_worksp
 from llmos_shell.tools import ToolResult
 
 from .config import FilesConfig
-from .content import SNIFF, binary_hint, decode_text, looks_binary
+from .content import SNIFF, binary_hint, decode_text, known_binary, looks_binary
 from .patterns import matches, normalise_pattern
 from .table import format_table, human_size
 from .walk import rel_to_root, walk
@@ -173,7 +173,7 @@ class Files:
                 data, _cut = ws.read_bytes(path, max_bytes=cfg.search_max_file_bytes)
             except (ToolError, OSError):
                 continue
-            if looks_binary(data[:SNIFF]):
+            if known_binary(name, data[:64]) or looks_binary(data[:SNIFF]):
                 skipped_binary += 1
                 continue
             searched += 1
@@ -219,7 +219,7 @@ class Files:
                 raise ToolError(f"no such file: {path}; use files.find to look for it") from None
             raise
         rel = rel_to_root(ws, real)
-        if looks_binary(data[:SNIFF]):
+        if known_binary(rel, data[:64]) or looks_binary(data[:SNIFF]):
             raise ToolError(f"{rel} is not a text file: {binary_hint(rel, data[:64])}")
         size = st.st_size if st is not None else len(data)
         lines = decode_text(data, truncated=cut).splitlines(keepends=True)
@@ -297,7 +297,7 @@ class Files:
                 source=rel,
                 data={"path": rel, "action": "created", "bytes": len(new), "lines": lines},
             )
-        if old_cut or looks_binary(old[:SNIFF]):
+        if old_cut or known_binary(rel, old[:64]) or looks_binary(old[:SNIFF]):
             return ToolResult(
                 content=f"Replaced {rel} ({human_size(len(new))}); the old content was binary or too large to diff",
                 source=rel,

@@ -201,6 +201,11 @@ def test_read_refuses_binary_with_a_hint(files: Files, ws: Path) -> None:
         files.read("src/logo.png")
     with pytest.raises(ToolError, match=r"retrieval\.ingest"):
         files.read("docs/Report.PDF")
+    # an uncompressed PDF is nearly all ASCII: its magic bytes still mark it as binary
+    (ws / "plain.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" * 20)
+    with pytest.raises(ToolError, match=r"retrieval\.ingest"):
+        files.read("plain.pdf")
+    assert files.search("Catalog").data == []
     (ws / "clip.wav").write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00")
     with pytest.raises(ToolError, match="speech"):
         files.read("clip.wav")
