@@ -248,3 +248,18 @@ def test_g8_unreadable_database_header_raises_store_corrupt(store_dir):
     with pytest.raises(StoreCorrupt, match="backup"):
         MemoryStore.open(store_dir, embedder=HashEmbedder())
     assert db.read_bytes() == before
+
+
+def test_verify_reports_damage_without_repairing(store_dir):
+    make_store(store_dir)
+    with MemoryStore.open(store_dir, embedder=HashEmbedder()) as s:
+        corrupt(store_dir, "flipped-byte")
+        damaged = index_path(store_dir).read_bytes()
+        report = s.verify()
+        assert not report.ok
+        assert any(f.code == "index" and "sha256 does not match" in f.message for f in report.findings)
+        assert index_path(store_dir).read_bytes() == damaged  # verify changed nothing
+        # The open store keeps serving from its in-memory index, which was checked at open.
+        assert s.search("cherry blossom", k=1)[0].text == "cherry blossom festival"
+        s.rebuild_index()
+        assert s.verify().ok
