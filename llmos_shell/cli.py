@@ -156,6 +156,9 @@ def _optional(module: str) -> Any:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``llmos`` script."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:  # answered before the CLI framework is even imported
+        print(f"llmos {__version__}")
+        return ExitCode.OK
     State.debug = "--debug" in args or os.environ.get("LLMOS_DEBUG", "") not in ("", "0")
     from .ui.errors import report
 

@@ -84,6 +84,10 @@ class ShellSettings(_Section):
     log_conversations: bool = Field(True, description="Keep every exchange in the conversation log (SQLite).")
     history_turns: int = Field(6, ge=0, le=1000, description="Earlier exchanges sent back to the model each turn.")
     chain_limit: int = Field(5, ge=1, le=50, description="Most tool calls in one turn.")
+    tool_answer_tokens: int = Field(
+        160, ge=1, le=1_048_576,
+        description="Most tokens of the model's answer after tools ran (their output is shown as it is).",
+    )
     tool_timeout: float = Field(60.0, gt=0, le=86_400, description="Seconds a tool may run before it is stopped.")
     max_tool_output: int = Field(
         8000, ge=256, le=10_000_000, description="Characters of a tool's output passed to the model."

@@ -234,7 +234,10 @@ class Shell:
         pieces: list[str] = []
         kernel = self.kernel
         try:
-            for piece in kernel.chat(messages, max_tokens=self.settings.model.max_tokens):
+            budget = self.settings.model.max_tokens
+            if any(call.ok for call in result.tool_calls):
+                budget = min(budget, self.settings.shell.tool_answer_tokens)
+            for piece in kernel.chat(messages, max_tokens=budget):
                 pieces.append(piece)
                 if on_text:
                     on_text(piece)

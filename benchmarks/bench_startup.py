@@ -1,0 +1,78 @@
+"""Start-up and one-shot latency of the `llmos` command, each against a bare Python start in the same run.
+
+Measures (medians over repeats, new process each time):
+- `python -c pass` (the floor any Python CLI pays), `llmos --version`, `llmos --help`;
+- one-shot `llmos run --json "read notes.txt"` on the default model, split by the timings llmos
+  reports (model load, routing, tools, generation) plus process start-up (wall minus total).
+
+    python benchmarks/bench_startup.py [--repeats 9] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import median, write_result  # noqa: E402
+
+LLMOS = [sys.executable, "-m", "llmos_shell"]
+
+
+def wall(cmd: list[str], env: dict[str, str], cwd: str) -> tuple[float, str]:
+    t0 = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd)
+    return time.perf_counter() - t0, out.stdout
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeats", type=int, default=9)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "LLMOS_CONFIG_DIR": f"{tmp}/c", "LLMOS_DATA_DIR": f"{tmp}/d",
+               "LLMOS_CACHE_DIR": f"{tmp}/k", "LLMOS_NO_LOG": "1"}  # fmt: skip
+        work = Path(tmp) / "work"
+        work.mkdir()
+        (work / "notes.txt").write_text("Buy milk. Call Ada at 5pm about the llmos demo.\n")
+        results: dict[str, float] = {}
+        for name, cmd in (("python -c pass", [sys.executable, "-c", "pass"]),
+                          ("llmos --version", [*LLMOS, "--version"]),
+                          ("llmos --help", [*LLMOS, "--help"])):  # fmt: skip
+            results[name] = median([wall(cmd, env, str(work))[0] for _ in range(args.repeats)])
+        wall(["true"], env, str(work))
+        runs = []
+        wall([*LLMOS, "run", "--json", "read notes.txt"], env, str(work))  # warm the phrase-vector cache
+        for _ in range(args.runs):
+            seconds, out = wall([*LLMOS, "run", "--json", "read notes.txt"], env, str(work))
+            data = json.loads(out)
+            t = data["timings"]
+            runs.append({"wall": seconds, "process_start": seconds - t.get("process", seconds),
+                         "model_load": t.get("model_load", 0.0), "routing": t.get("routing", 0.0),
+                         "tools": t.get("tools", 0.0), "generation": t.get("generation", 0.0),
+                         "tool": (data["tool_calls"] or [{}])[0].get("tool")})  # fmt: skip
+        oneshot = {k: median([r[k] for r in runs]) for k in runs[0] if k != "tool"}
+        oneshot_tools = sorted({str(r["tool"]) for r in runs})
+    print(f"{'command':32} {'median s':>9}")
+    for name, value in results.items():
+        print(f"{name:32} {value:9.3f}")
+    print(f"llmos --help over bare python: {results['llmos --help'] / results['python -c pass']:.1f}x "
+          f"(target: --help < 0.3 s)")  # fmt: skip
+    print("one-shot `llmos run \"read notes.txt\"` (median of", args.runs, "runs), tool:", ", ".join(oneshot_tools))
+    for key, value in oneshot.items():
+        print(f"  {key:14} {value:7.3f} s")
+    dest = write_result("startup", {"commands": results, "oneshot_read_notes": oneshot,
+                                    "oneshot_tool": oneshot_tools, "targets": {"help_s": 0.3, "oneshot_s": 1.5}})  # fmt: skip
+    print(f"wrote {dest}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
