@@ -172,8 +172,9 @@ class MemoryStore(IndexLifecycle):
                 self._conn = dbm.connect(db_path, read_only=False)
                 dbm.configure_writable(self._conn)
                 dbm.init_schema(self._conn)
-                for suffix in ("", "-wal", "-shm"):
-                    make_private(self.path / f"{dbm.DB_NAME}{suffix}")
+                for entry in self.path.iterdir():
+                    if entry.name in KNOWN_FILES or entry.name.startswith("index-"):
+                        make_private(entry)
                 for name in remove_stale_temps(self.path):
                     self.notices.append(f"removed temp file {name} left by an interrupted save")
                 self._init_model()

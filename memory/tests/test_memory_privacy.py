@@ -128,8 +128,10 @@ def test_d6_loose_permissions_are_tightened_on_open(store_dir):
     with MemoryStore.open(store_dir, embedder=HashEmbedder()) as s:
         s.add("x")
     store_dir.chmod(0o755)
-    (store_dir / "memory.db").chmod(0o644)
+    for p in store_dir.iterdir():
+        p.chmod(0o644)
     with MemoryStore.open(store_dir, embedder=HashEmbedder()):
         pass
     assert stat.S_IMODE(store_dir.stat().st_mode) == 0o700
-    assert stat.S_IMODE((store_dir / "memory.db").stat().st_mode) == 0o600
+    for p in store_dir.iterdir():
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
