@@ -60,3 +60,32 @@ def test_one_shot_from_stdin_and_logged(isolated: Path) -> None:
     assert sessions and sessions[0]["messages"] == 2 and sessions[0]["title"] == "Say yes."
     shown = json.loads(run_cli("logs", "show", "--json").stdout)
     assert [m["role"] for m in shown] == ["user", "assistant"]
+
+
+def test_prompt_cache_persists_the_system_prefix(isolated: Path, model_path: Path) -> None:
+    from llmos_shell.config import ModelSettings
+    from llmos_shell.kernel.llama_cpp import LlamaCppKernel
+
+    settings = ModelSettings(n_ctx=1024, max_tokens=4, temperature=0.0)
+    system = {"role": "system", "content": "You are llmos, a helpful assistant in a terminal. " * 3}
+    first = LlamaCppKernel(model_path, settings)
+    answer_a = "".join(first.chat([system, {"role": "user", "content": "Say one word."}]))
+    assert first.info()["prompt_cache"]["hit"] is False
+    first.close()
+    files = list((isolated / "cache" / "prompt").glob("*.kv"))
+    assert len(files) == 1 and files[0].stat().st_mode & 0o077 == 0
+    second = LlamaCppKernel(model_path, settings)
+    answer_b = "".join(second.chat([system, {"role": "user", "content": "Say one word."}]))
+    info = second.info()["prompt_cache"]
+    assert info["hit"] is True and info["tokens"] >= 20
+    assert second.stats.cached_tokens >= info["tokens"]
+    assert answer_a == answer_b  # restored state gives the same greedy answer
+    second.close()
+    # a damaged file is ignored (re-evaluated and rewritten), never trusted
+    data = bytearray(files[0].read_bytes())
+    data[12] ^= 0xFF
+    files[0].write_bytes(bytes(data))
+    third = LlamaCppKernel(model_path, settings)
+    assert "".join(third.chat([system, {"role": "user", "content": "Say one word."}])) == answer_a
+    assert third.info()["prompt_cache"]["hit"] is False
+    third.close()

@@ -134,6 +134,38 @@ class LlamaCppKernel:
             )
         return min(max_tokens, room)
 
+    def _system_prefix(self, messages: Sequence[Message]) -> list[int]:
+        """Tokens every prompt of this conversation starts with: the rendered system message."""
+        system = [dict(m) for m in messages[:1] if m["role"] == "system"]
+        if not system:
+            return []
+        a, _ = self.render([*system, {"role": "user", "content": "a"}])  # type: ignore[list-item]
+        b, _ = self.render([*system, {"role": "user", "content": "b"}])  # type: ignore[list-item]
+        n = 0
+        for x, y in zip(a, b, strict=False):
+            if x != y:
+                break
+            n += 1
+        return a[:n]
+
+    def _use_prompt_cache(self, messages: Sequence[Message], tokens: list[int]) -> None:
+        """Restore (or evaluate and persist) the system prefix when the KV cache does not hold it."""
+        from . import prompt_cache
+
+        prefix = self._system_prefix(messages)
+        if len(prefix) < 8 or tokens[: len(prefix)] != prefix or self._cached_prefix(tokens) >= len(prefix):
+            return
+        key = prompt_cache.cache_key(self.path, self.settings, prefix)
+        t0 = time.perf_counter()
+        if prompt_cache.load(self._llm, key, prefix):
+            self._cache_info = {"hit": True, "tokens": len(prefix), "seconds": round(time.perf_counter() - t0, 4)}
+            return
+        self._llm.reset()
+        self._llm.eval(prefix)
+        saved = prompt_cache.save(self._llm, key, prefix)
+        self._cache_info = {"hit": False, "tokens": len(prefix), "saved": str(saved) if saved else None,
+                            "seconds": round(time.perf_counter() - t0, 4)}  # fmt: skip
+
     def _cached_prefix(self, tokens: list[int]) -> int:
         llm = self._llm
         n = 0
@@ -154,6 +186,8 @@ class LlamaCppKernel:
     ) -> Iterator[str]:
         tokens, stops = self.render(messages)
         budget = self._budget(tokens, max_tokens or self.settings.max_tokens)
+        if self.settings.prompt_cache:
+            self._use_prompt_cache(messages, tokens)
         self.stats = stats = GenerationStats(prompt_tokens=len(tokens), cached_tokens=self._cached_prefix(tokens))
         t0 = time.perf_counter()
         first: float | None = None
