@@ -48,12 +48,19 @@ def build_policy(settings: Settings, sources: ConfigSources, options: Options, h
         from .policy.engine import PolicyEngine
     except ImportError:
         return None, None, None
+    from .errors import ConfigError
+    from .policy.config import check_file_permissions, load_project_policy
+
+    for path in (sources.user, sources.project if sources.project_policy is not None else None):
+        problem = check_file_permissions(path) if path is not None else None
+        if problem:  # never take a policy from a file that others can change (J5)
+            raise ConfigError(f"refusing to load policy from {path}: {problem}", hint=f"run: chmod go-w {path}")
     user = PolicyConfig.model_validate(settings.policy or {})
-    project = (
-        PolicyConfig.model_validate(sources.project_policy)
-        if sources.project_policy is not None and sources.project_trusted
-        else None
-    )
+    project = None
+    if sources.project is not None:
+        project = load_project_policy(sources.project.parent) if sources.project_trusted else (
+            PolicyConfig.model_validate(sources.project_policy) if sources.project_policy is not None else None
+        )  # fmt: skip
     workspace = Workspace(Path.cwd(), max_read_bytes=user.max_read_bytes)
     use_workspace(workspace)
 

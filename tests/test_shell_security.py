@@ -225,3 +225,44 @@ def test_resume_conversation_from_log(isolated: Path) -> None:
     assert shell2.resume(sid) == 2
     shell2.turn("second question")
     assert kernel.prompts[-1][1] == {"role": "user", "content": "first question"}
+
+
+def test_d4_tool_error_with_a_secret_is_not_persisted(isolated: Path) -> None:
+    """A failing tool whose message holds a token: the log and the audit keep only the placeholder."""
+    from llmos_shell import hookimpl
+
+    class Leaky:
+        @hookimpl
+        def register_tools(self, register):  # type: ignore[no-untyped-def]
+            def fetch(url: str) -> str:
+                """Fetch a URL."""
+                raise RuntimeError(f"curl failed for {url}: 401 with Authorization: Bearer sk-canary1234567890abcdef")
+
+            register(fetch, effects=["read"])
+
+    settings = Settings.model_validate({"router": {"enabled": False, "native_tools": True}})
+    host = load_plugins(extra={"leaky": Leaky()}, entry_points=False)
+    engine, approver, audit = build_policy(settings, ConfigSources(), Options(), host)
+    kernel = ScriptedKernel([{"tool": "leaky.fetch", "arguments": {"url": "https://x.test/?token=AKIAIOSFODNN7EXAMPLE"}},
+                             {"tool": "none", "arguments": {}}, "failed"])  # fmt: skip
+    log = ConversationLog(redactor=Redactor().redact)
+    shell = Shell(settings, kernel=kernel, host=host, policy=engine, approver=approver, log=log, audit=audit)
+    result = shell.turn("fetch it")
+    assert "sk-canary" in result.tool_calls[0].output  # the model may see it, in this turn only
+    log.close()
+    for f in Path(os.environ["LLMOS_DATA_DIR"]).rglob("*"):
+        if f.is_file():
+            data = f.read_bytes()
+            assert b"sk-canary1234567890abcdef" not in data and b"AKIAIOSFODNN7EXAMPLE" not in data, f
+
+
+def test_j5_world_writable_config_refused(isolated: Path) -> None:
+    from llmos_shell.config import load_settings
+    from llmos_shell.errors import ConfigError
+
+    cfg = isolated / "config" / "llmos.toml"
+    cfg.write_text('[policy]\nallow = ["system.run"]\n')
+    cfg.chmod(0o666)
+    settings, sources = load_settings()
+    with pytest.raises(ConfigError, match="refusing to load policy"):
+        build_policy(settings, sources, Options(), load_plugins(entry_points=False))

@@ -27,6 +27,7 @@ HELP = """\
 /image PATH         attach an image (OCR + facts) to the next request
 /listen PATH        transcribe an audio file and send it as the request
 /speak on|off       speak answers aloud
+/mode [MODE]        show or set the policy mode (default, read-only, auto)
 /<plugin.tool> ARGS call a tool directly, e.g. /files.read notes.txt
 Enter sends, Esc Enter adds a line, Ctrl-C cancels an answer."""
 
@@ -161,6 +162,19 @@ class Repl:
 
             self.pending.append(ToolResult(content=text, provenance="transcript", source=arg))
             self.ask(text)
+        elif name == "mode":
+            policy = self.shell.policy
+            if policy is None:
+                out.print("[red]no policy engine[/red]")
+            elif arg:
+                try:
+                    policy.set_mode(arg)  # the only way the mode changes during a session: the user typing it
+                except ValueError as exc:
+                    out.print(f"[red]{console.escape(str(exc))}[/red]")
+                    return True
+                out.print(f"[dim]mode: {policy.mode}[/dim]")
+            else:
+                out.print(f"[dim]mode: {policy.mode} (from {policy.mode_source})[/dim]")
         elif name == "speak":
             self.speak = arg != "off"
             out.print(f"[dim]speak {'on' if self.speak else 'off'}[/dim]")
@@ -213,7 +227,7 @@ def run_repl(*, model: str | None, yes: bool, mode: str | None, continue_: bool,
     console.err().print(f"[bold]llmos[/bold] [dim]{console.escape(info.get('name', ''))} - /help for commands, "
                         f"Ctrl-D to exit[/dim]")  # fmt: skip
     interactive = sys.stdin.isatty()
-    commands = ["/help", "/exit", "/clear", "/model", "/resume", "/tools", "/image", "/listen", "/speak",
+    commands = ["/help", "/exit", "/clear", "/model", "/resume", "/tools", "/image", "/listen", "/speak", "/mode",
                 *[f"/{t}" for t in shell.tools]]  # fmt: skip
     session = _session(_redactor(), commands) if interactive else None
     while True:
