@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import median, write_result  # noqa: E402
+from common import median, write_result
 
 PROMPT = ("You are a helpful assistant.", "Write a detailed explanation of how a bicycle works, covering the frame, "
           "wheels, gears, brakes and chain, with examples of maintenance for each part.")  # fmt: skip

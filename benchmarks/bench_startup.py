@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import median, write_result  # noqa: E402
+from common import median, write_result
 
 LLMOS = [sys.executable, "-m", "llmos_shell"]
 
@@ -65,11 +65,14 @@ def main() -> int:
         print(f"{name:32} {value:9.3f}")
     print(f"llmos --help over bare python: {results['llmos --help'] / results['python -c pass']:.1f}x "
           f"(target: --help < 0.3 s)")  # fmt: skip
-    print("one-shot `llmos run \"read notes.txt\"` (median of", args.runs, "runs), tool:", ", ".join(oneshot_tools))
+    print('one-shot `llmos run "read notes.txt"` (median of', args.runs, "runs), tool:", ", ".join(oneshot_tools))
     for key, value in oneshot.items():
         print(f"  {key:14} {value:7.3f} s")
-    dest = write_result("startup", {"commands": results, "oneshot_read_notes": oneshot,
-                                    "oneshot_tool": oneshot_tools, "targets": {"help_s": 0.3, "oneshot_s": 1.5}})  # fmt: skip
+    targets = {"help_s": 0.3, "oneshot_s": 1.5}
+    dest = write_result(
+        "startup",
+        {"commands": results, "oneshot_read_notes": oneshot, "oneshot_tool": oneshot_tools, "targets": targets},
+    )
     print(f"wrote {dest}")
     return 0
 

@@ -12,4 +12,4 @@ from .tools import Effect, Tool, ToolResult
 
 __version__ = "0.1.0"
 
-__all__ = ["Effect", "Tool", "ToolResult", "ToolError", "__version__", "hookimpl"]
+__all__ = ["Effect", "Tool", "ToolError", "ToolResult", "__version__", "hookimpl"]

@@ -115,7 +115,7 @@ def build_shell(settings: Settings, sources: ConfigSources, options: Options, *,
     )  # fmt: skip
 
 
-class _lazy_memory:  # noqa: N801 - behaves like the store it opens on first use
+class _lazy_memory:
     """The memory store, opened only when the shell first recalls (an empty store costs nothing)."""
 
     def __init__(self, settings: Settings) -> None:

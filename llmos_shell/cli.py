@@ -47,7 +47,9 @@ def _version(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     model: ModelOpt = None,
     yes: YesOpt = False,
@@ -105,7 +107,9 @@ def route(
     text: Annotated[list[str], typer.Argument(help="The request to route.")],
     json_out: JsonOpt = False,
     tools: Annotated[Path | None, typer.Option("--tools", help="Route against the tools in this JSON file.")] = None,
-    no_model: Annotated[bool, typer.Option("--no-model", help="Retrieval and copying only; never ask the model.")] = False,
+    no_model: Annotated[
+        bool, typer.Option("--no-model", help="Retrieval and copying only; never ask the model.")
+    ] = False,
 ) -> None:
     """Show which tool a request would call, and with which arguments, without acting."""
     from .commands.route_cmd import route_command

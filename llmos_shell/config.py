@@ -23,8 +23,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from . import paths
 from .errors import ConfigError
 
-__all__ = ["Settings", "ModelSettings", "OpenAISettings", "ShellSettings", "RouterSettings",
-           "MemorySettings", "load_settings", "ConfigSources"]  # fmt: skip
+__all__ = [
+    "ConfigSources",
+    "MemorySettings",
+    "ModelSettings",
+    "OpenAISettings",
+    "RouterSettings",
+    "Settings",
+    "ShellSettings",
+    "load_settings",
+]  # fmt: skip
 
 
 # What llmos does with no [policy] table: read-only tools run (inside the workspace), side effects ask,
@@ -40,11 +48,13 @@ class ModelSettings(_Section):
     """The kernel model."""
 
     backend: Literal["llama_cpp", "openai", "scripted"] = Field(
-        "llama_cpp", description="Which backend runs the model: `llama_cpp` (local GGUF), `openai` (any "
-        "OpenAI-compatible server), `scripted` (test double that replays queued replies)."
+        "llama_cpp",
+        description="Which backend runs the model: `llama_cpp` (local GGUF), `openai` (any "
+        "OpenAI-compatible server), `scripted` (test double that replays queued replies).",
     )
     name: str = Field(
-        "default", description="Model to load: a catalog name (`llmos models list`), `default`, or a path to a .gguf file."
+        "default",
+        description="Model to load: a catalog name (`llmos models list`), `default`, or a path to a .gguf file.",
     )
     n_ctx: int = Field(4096, ge=256, le=1_048_576, description="Context window in tokens.")
     n_threads: int = Field(0, ge=0, le=512, description="CPU threads for llama.cpp; 0 = number of cores.")
@@ -53,8 +63,9 @@ class ModelSettings(_Section):
     temperature: float = Field(0.2, ge=0.0, le=2.0, description="Sampling temperature for answers.")
     seed: int = Field(0, description="Sampling seed (same seed, same answer).")
     chat_format: str = Field(
-        "", description="Chat template name (`chatml`, `gemma`, `llama-2`, `llama-3`, `mistral-instruct`...); "
-        "empty = the template stored in the GGUF file."
+        "",
+        description="Chat template name (`chatml`, `gemma`, `llama-2`, `llama-3`, `mistral-instruct`...); "
+        "empty = the template stored in the GGUF file.",
     )
     prompt_cache: bool = Field(
         True, description="Persist the evaluated system prefix to the cache dir so one-shot runs skip it."
@@ -76,8 +87,7 @@ class ShellSettings(_Section):
     """The interactive and one-shot shell."""
 
     system_prompt: str = Field(
-        "You are llmos, a helpful assistant in a terminal on the user's own computer. "
-        "Answer briefly and accurately.",
+        "You are llmos, a helpful assistant in a terminal on the user's own computer. Answer briefly and accurately.",
         description="System prompt that starts every conversation.",
     )
     stream: bool = Field(True, description="Stream answers as they are generated.")
@@ -85,7 +95,9 @@ class ShellSettings(_Section):
     history_turns: int = Field(6, ge=0, le=1000, description="Earlier exchanges sent back to the model each turn.")
     chain_limit: int = Field(5, ge=1, le=50, description="Most tool calls in one turn.")
     tool_answer_tokens: int = Field(
-        160, ge=1, le=1_048_576,
+        160,
+        ge=1,
+        le=1_048_576,
         description="Most tokens of the model's answer after tools ran (their output is shown as it is).",
     )
     tool_timeout: float = Field(60.0, gt=0, le=86_400, description="Seconds a tool may run before it is stopped.")
@@ -142,7 +154,7 @@ class Settings(_Section):
     policy: dict[str, Any] = Field(
         default_factory=lambda: dict(DEFAULT_POLICY),
         description="Policy mode and rules (`[policy]`); see docs/policy.md. Built-in default: "
-        "mode `auto` (read-only tools run, anything else asks) and `allow = [\"memory.remember\"]`.",
+        'mode `auto` (read-only tools run, anything else asks) and `allow = ["memory.remember"]`.',
     )
     plugins: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="Per-plugin tables `[plugins.<name>]`, handed to each plugin."
@@ -187,7 +199,7 @@ def read_toml(path: Path) -> dict[str, Any]:
         if m:
             raise ConfigError(
                 f"{path}:{m['line']}:{m['col']}: {m['msg']}",
-                hint="fix the TOML syntax (strings need quotes: mode = \"auto\")",
+                hint='fix the TOML syntax (strings need quotes: mode = "auto")',
             ) from None
         raise ConfigError(f"{path}: {exc}") from None
 
@@ -222,9 +234,9 @@ def _key_line(path: Path, loc: tuple[Any, ...]) -> int | None:
         m = re.match(r"^([A-Za-z0-9_.\"-]+)\s*=", stripped)
         if m:
             full = current + [part.strip().strip('"') for part in m.group(1).split(".")]
-            if full == table + [key]:
+            if full == [*table, key]:
                 return number
-        if current == table + [key] or (not table and current[:1] == [key]):
+        if current == [*table, key] or (not table and current[:1] == [key]):
             return number
     return None
 
@@ -281,9 +293,7 @@ def load_settings(
         if "policy" in project:
             project = dict(project)
             sources.project_policy = project.pop("policy")
-            sources.project_trusted = (
-                project_trusted if project_trusted is not None else _is_trusted(ppath.parent)
-            )
+            sources.project_trusted = project_trusted if project_trusted is not None else _is_trusted(ppath.parent)
         data = _merge(data, project)
         origin.update({k: ppath for k in project})
         sources.project = ppath

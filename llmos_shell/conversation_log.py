@@ -113,9 +113,7 @@ class ConversationLog:
         return [LoggedSession(*row) for row in rows]
 
     def latest_session(self) -> int | None:
-        row = self.db.execute(
-            "SELECT session_id FROM messages ORDER BY id DESC LIMIT 1"
-        ).fetchone()
+        row = self.db.execute("SELECT session_id FROM messages ORDER BY id DESC LIMIT 1").fetchone()
         return int(row[0]) if row else None
 
     def messages(self, session_id: int) -> list[LoggedMessage]:

@@ -13,20 +13,20 @@ recover, and never exits on them.
 from __future__ import annotations
 
 __all__ = [
+    "BackendUnavailableError",
+    "Cancelled",
+    "ConfigError",
+    "ContextOverflowError",
     "ExitCode",
     "LlmosError",
-    "UsageError",
-    "ConfigError",
+    "MemoryStoreError",
     "ModelError",
-    "ModelNotFoundError",
     "ModelLoadError",
-    "ContextOverflowError",
-    "BackendUnavailableError",
+    "ModelNotFoundError",
     "PluginError",
     "PolicyDenied",
-    "MemoryStoreError",
-    "Cancelled",
     "ToolError",
+    "UsageError",
 ]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from . import paths
 from .errors import MemoryStoreError, UsageError
 
-__all__ = ["store_path", "get_store", "close_store"]
+__all__ = ["close_store", "get_store", "store_path"]
 
 _lock = threading.Lock()
 _store: Any = None

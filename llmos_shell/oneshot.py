@@ -80,7 +80,8 @@ def run_once(text: str | None, *, json_out: bool, model: str | None, yes: bool, 
     if denied:
         sys.stderr.write(
             f"llmos: {denied[0].tool} was not run: {denied[0].output.removeprefix('Cancelled: ')}"
-            + ("" if yes else " (rerun with --yes to approve actions that ask)") + "\n"
+            + ("" if yes else " (rerun with --yes to approve actions that ask)")
+            + "\n"
         )
         return ExitCode.POLICY
     if any(c.decision == "invalid" or (c.decision == "allow" and not c.ok) for c in result.tool_calls):

@@ -34,7 +34,7 @@ _STEP_SPLIT = re.compile(r"(?:,\s*|\s+)(?:and\s+)?then\s+|;\s+(?=\w)", re.I)
 
 
 def split_steps(text: str) -> list[str]:
-    """"add docs/ to my documents, then ask what the refund policy is" -> two requests."""
+    """ "add docs/ to my documents, then ask what the refund policy is" -> two requests."""
     parts = [p.strip(" ,.") for p in _STEP_SPLIT.split(text) if p and p.strip(" ,.")]
     return parts or [text]
 
@@ -189,9 +189,7 @@ class Shell:
 
         explicit = self._explicit_call(text)
         if explicit is not None:
-            steps: list[tuple[str, RouteDecision | None, tuple[str, dict[str, Any]] | None]] = [
-                (text, None, explicit)
-            ]
+            steps: list[tuple[str, RouteDecision | None, tuple[str, dict[str, Any]] | None]] = [(text, None, explicit)]
         elif self.settings.router.enabled and self.tools:
             steps = []
             t0 = time.perf_counter()
@@ -280,8 +278,12 @@ class Shell:
         failures = 0
         while True:
             messages = self._messages(text, tool_context, [])
-            messages[0] = {"role": "system", "content": self.settings.shell.system_prompt
-                           + "\nYou may call one of these tools, or answer with tool \"none\":\n" + catalog}
+            messages[0] = {
+                "role": "system",
+                "content": self.settings.shell.system_prompt
+                + '\nYou may call one of these tools, or answer with tool "none":\n'
+                + catalog,
+            }
             try:
                 out = self.kernel.complete_json(messages, schema, max_tokens=256)
             except ToolError as exc:

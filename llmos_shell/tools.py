@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .errors import ToolError
 
-__all__ = ["Effect", "Tool", "ToolResult", "make_tool", "NAME_RE"]
+__all__ = ["NAME_RE", "Effect", "Tool", "ToolResult", "make_tool"]
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 MAX_STRING_ARG = 65_536  # default maxLength for string arguments
@@ -159,7 +159,7 @@ def _model_from_function(fn: Callable[..., Any], name: str) -> type[BaseModel]:
     sig = inspect.signature(fn)
     try:
         hints = get_type_hints(fn)
-    except Exception as exc:  # noqa: BLE001 - reported as a registration error
+    except Exception as exc:
         raise ValueError(f"tool {name!r}: cannot resolve type hints: {exc}") from exc
     docs = _param_docs(fn.__doc__)
     fields: dict[str, Any] = {}

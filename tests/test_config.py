@@ -22,14 +22,14 @@ def test_defaults_without_files(isolated: Path) -> None:
 
 
 def test_syntax_error_gives_file_line_column(isolated: Path) -> None:
-    p = write_user(isolated, '[model]\nn_ctx = 2048\n\n[policy]\nmode = yolo\n')
+    p = write_user(isolated, "[model]\nn_ctx = 2048\n\n[policy]\nmode = yolo\n")
     with pytest.raises(ConfigError) as e:
         load_settings()
     assert str(e.value).startswith(f"{p}:5:8:")
 
 
 def test_unknown_key_is_named_with_its_line(isolated: Path) -> None:
-    p = write_user(isolated, '[model]\nn_ctx = 2048\ncontext = 5\n')
+    p = write_user(isolated, "[model]\nn_ctx = 2048\ncontext = 5\n")
     with pytest.raises(ConfigError) as e:
         load_settings()
     assert str(e.value) == f"{p}:3: unknown key 'model.context'"
@@ -44,14 +44,14 @@ def test_wrong_type_names_key(isolated: Path) -> None:
 
 
 def test_out_of_range_value(isolated: Path) -> None:
-    write_user(isolated, '[model]\nn_ctx = -1\n')
-    with pytest.raises(ConfigError, match="model.n_ctx"):
+    write_user(isolated, "[model]\nn_ctx = -1\n")
+    with pytest.raises(ConfigError, match=r"model\.n_ctx"):
         load_settings()
 
 
 def test_project_file_overrides_user(isolated: Path) -> None:
-    write_user(isolated, '[model]\nmax_tokens = 100\ntemperature = 0.5\n')
-    Path("llmos.toml").write_text('[model]\nmax_tokens = 7\n')
+    write_user(isolated, "[model]\nmax_tokens = 100\ntemperature = 0.5\n")
+    Path("llmos.toml").write_text("[model]\nmax_tokens = 7\n")
     settings, sources = load_settings()
     assert settings.model.max_tokens == 7 and settings.model.temperature == 0.5
     assert sources.project is not None
@@ -65,7 +65,7 @@ def test_project_policy_kept_apart_until_trusted(isolated: Path) -> None:
 
 
 def test_cli_config_check_exit_code_and_message(isolated: Path) -> None:
-    write_user(isolated, '[shell]\nstream = maybe\n')
+    write_user(isolated, "[shell]\nstream = maybe\n")
     r = run_cli("config", "check")
     assert r.returncode == 2
     assert "llmos.toml:2:" in r.stderr and "Traceback" not in r.stderr

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.model
 
 
 def spawn(isolated: Path, max_tokens: int = 24):
-    (isolated / "config" / "llmos.toml").write_text(f"[model]\nmax_tokens = {max_tokens}\nn_ctx = 2048\n[router]\nenabled = false\n")
+    (isolated / "config" / "llmos.toml").write_text(
+        f"[model]\nmax_tokens = {max_tokens}\nn_ctx = 2048\n[router]\nenabled = false\n"
+    )
     child = pexpect.spawn(sys.executable, ["-m", "llmos_shell"], env={**os.environ, "TERM": "xterm"},
                           encoding="utf-8", timeout=60, dimensions=(40, 200))  # fmt: skip
     child.expect("/help for commands")

@@ -22,7 +22,8 @@ def show(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     files = {
         "user": str(sources.user or f"{user_config_path()} (not present)"),
         "project": str(sources.project or "(none)"),
-        "project_policy": "applied" if sources.project_policy and sources.project_trusted
+        "project_policy": "applied"
+        if sources.project_policy and sources.project_trusted
         else ("ignored: folder not trusted (llmos trust)" if sources.project_policy else "(none)"),
         "data_dir": str(paths.data_dir()),
         "cache_dir": str(paths.cache_dir()),

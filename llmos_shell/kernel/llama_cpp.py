@@ -26,7 +26,7 @@ from .gguf_meta import GGUFInfo, read_gguf
 if TYPE_CHECKING:
     from ..config import ModelSettings
 
-__all__ = ["LlamaCppKernel", "CHAT_FORMATS"]
+__all__ = ["CHAT_FORMATS", "LlamaCppKernel"]
 
 # Named chat formats that may be forced with model.chat_format (llama-cpp-python's formatters).
 CHAT_FORMATS = {

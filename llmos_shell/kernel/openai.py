@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -49,7 +48,7 @@ class OpenAIKernel:
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(url, data=data, headers=self._headers(), method="POST" if data else "GET")
         try:
-            return urllib.request.urlopen(req, timeout=self.settings.timeout)  # noqa: S310 - user-configured URL
+            return urllib.request.urlopen(req, timeout=self.settings.timeout)
         except urllib.error.HTTPError as exc:
             detail = exc.read(2000).decode("utf-8", "replace")
             if "context" in detail.lower() and ("exceed" in detail.lower() or "too long" in detail.lower()):
@@ -61,7 +60,7 @@ class OpenAIKernel:
                 f"the model server at {url} answered HTTP {exc.code}: {_short(detail)}",
                 hint="check openai.model and the server's log",
             ) from None
-        except (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutError) as exc:
+        except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
             reason = getattr(exc, "reason", exc)
             raise BackendUnavailableError(
                 f"cannot reach the model server at {self.base_url}: {reason}",
@@ -131,7 +130,7 @@ class OpenAIKernel:
                             first = time.perf_counter()
                         stats.completion_tokens += 1
                         yield text
-        except (ConnectionError, socket.timeout, TimeoutError) as exc:
+        except (ConnectionError, TimeoutError) as exc:
             raise BackendUnavailableError(f"the model server at {self.base_url} stopped answering: {exc}") from None
         finally:
             resp.close()
@@ -173,7 +172,7 @@ class OpenAIKernel:
                     root + path, data=json.dumps({"input": text, "content": text}).encode(),
                     headers=self._headers(), method="POST",
                 )  # fmt: skip
-                with urllib.request.urlopen(req, timeout=self.settings.timeout) as resp:  # noqa: S310
+                with urllib.request.urlopen(req, timeout=self.settings.timeout) as resp:
                     return len(json.loads(resp.read())[key])
             except (urllib.error.URLError, ValueError, KeyError, OSError):
                 continue

@@ -14,7 +14,7 @@ def render_tool_call(call: Any) -> None:
     colour = {"ok": "green", "deny": "red", "ask": "yellow", "invalid": "red"}.get(status, "red")
     console.err().print(f"[dim]>[/dim] [bold]{console.escape(call.tool)}[/bold] {console.escape(args)} "
                         f"[{colour}]{status}[/{colour}]")  # fmt: skip
-    body = call.output if call.ok else call.output
+    body = call.output
     if not body:
         return
     data = call.data

@@ -240,7 +240,7 @@ def run_repl(*, model: str | None, yes: bool, mode: str | None, continue_: bool,
         if not line:
             continue
         try:
-            if line.startswith("/") and not (line[1:].split(" ")[0] in shell.tools):
+            if line.startswith("/") and line[1:].split(" ")[0] not in shell.tools:
                 if not repl.command(line):
                     break
                 continue
