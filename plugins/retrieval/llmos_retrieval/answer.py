@@ -10,8 +10,9 @@
 3. Verification: every sentence of the answer is checked against the passages; a sentence is
    kept, with a ``[file:chunk]`` citation, only when a passage contains at least
    ``support_threshold`` of its content words (the model's chosen passage first). Unsupported
-   sentences are dropped. When nothing is supported, the result says the answer could not be
-   verified and quotes the closest passage instead of passing on an unchecked claim.
+   sentences are dropped. When nothing is supported, or the model says it found nothing, the
+   result says so and quotes the best-matching sentence of the closest passage (with its
+   citation) instead of passing on an unchecked claim.
 """
 
 from __future__ import annotations
@@ -72,8 +73,10 @@ class Answer:
     """The outcome of :func:`answer_question`.
 
     ``status``: ``answered`` (every kept sentence cites a passage that supports it),
-    ``not_found`` (no passage is similar enough, or the model said so), ``unverified``
-    (the model's answer is not supported by any passage), or ``empty`` (no documents).
+    ``not_found`` (no passage is similar enough: no model call; or the model said so: then
+    the closest passage's best sentence is quoted with its citation), ``unverified`` (the
+    model's answer is not supported by any passage: it is withheld and the closest passage
+    quoted instead), or ``empty`` (no documents).
     """
 
     question: str
@@ -202,11 +205,16 @@ def answer_question(
     source = raw_source if isinstance(raw_source, int) and 0 <= raw_source <= len(passages) else None
     model_answer = _clean(str(reply.get("answer", "")))
     result = Answer(question, "answered", "", passages=passages, model_answer=model_answer, model_source=source)
-    if source == 0 or not model_answer or model_answer.upper().startswith("NOT FOUND"):
-        result.status = "not_found"
-        result.text = "Your documents do not seem to answer this question."
-        return result
     order = list(passages)
+    if source == 0 or not model_answer or model_answer.upper().startswith("NOT FOUND"):
+        top = order[0]
+        result.status = "not_found"
+        result.text = (
+            "The model found no answer in your documents. "
+            f'The closest passage, [{top.citation}], says: "{_best_sentence(question, top)}"'
+        )
+        result.citations = [top]
+        return result
     if source:  # the passage the model chose is checked first
         order.insert(0, order.pop(source - 1))
     kept: list[str] = []

@@ -118,7 +118,9 @@ def test_model_says_not_found(retrieval: Retrieval, ws: Path, kernel: ScriptedKe
     _library(ws, retrieval)
     kernel.enqueue({"source": 0, "answer": "NOT FOUND"})
     answer = retrieval.ask("what temperature does the tea need, green or black?")
-    assert answer.status == "not_found" and "do not seem to answer" in answer.text
+    assert answer.status == "not_found"
+    assert answer.text.startswith("The model found no answer in your documents. The closest passage, [tea.pdf:1]")
+    assert [p.citation for p in answer.citations] == ["tea.pdf:1"]
 
 
 def test_empty_library(retrieval: Retrieval, kernel: ScriptedKernel) -> None:
