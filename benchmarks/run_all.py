@@ -96,13 +96,17 @@ def report(status: dict[str, dict[str, Any]] | None = None) -> Path:
         lines += [f"| `{k}` | {v:.3f} |" for k, v in c.items()]
         o = startup.get("oneshot_read_notes", {})
         if o:
-            lines += ["", f"One-shot `llmos run \"read notes.txt\"` (new process, tool {startup.get('oneshot_tool')}):", "",
-                      "| part | median s |", "| --- | --- |"]  # fmt: skip
+            tool = startup.get("oneshot_tool")
+            lines += ["", f"One-shot `llmos run \"read notes.txt\"` (new process, tool {tool}):", ""]
+            lines += ["| part | median s |", "| --- | --- |"]
             lines += [f"| {k} | {v:.3f} |" for k, v in o.items()]
         rss = startup.get("session_rss")
         if rss:
-            lines += ["", f"Interactive session peak RSS: {rss['peak_rss_mb']} MB for a {rss['model_file_mb']} MB model "
-                      f"file ({rss['over_model_mb']} MB over the model; target < 250 MB)."]  # fmt: skip
+            lines += [
+                "",
+                f"Interactive session peak RSS: {rss['peak_rss_mb']} MB for a {rss['model_file_mb']} MB model file "
+                f"({rss['over_model_mb']} MB over the model; target < 250 MB).",
+            ]
         if _bar(RESULTS / "startup.png", "Start-up (median seconds)", list(c), list(c.values()), "seconds", 0.3):
             lines += ["", "![start-up](benchmarks/startup.png)"]
         lines.append("")
