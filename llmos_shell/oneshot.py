@@ -12,22 +12,42 @@ from .errors import ExitCode, UsageError
 from .tools import ToolResult
 
 
-def _attachments(images: list[Path], audio: Path | None) -> tuple[list[ToolResult], str | None]:
+def _outside_workspace(path: Path) -> Any:
+    """A file the user names on the command line is theirs to attach, wherever it is (the deny list
+    of the policy layer still applies): resolve it inside a workspace rooted at its own folder."""
+    from .policy.boundary import Workspace, use_workspace
+
+    return use_workspace(Workspace(path.expanduser().resolve().parent))
+
+
+def _attachments(images: list[Path], audio: Path | None) -> tuple[list[ToolResult], Any]:
     context: list[ToolResult] = []
     for image in images:
         try:
             from llmos_vision import attach_image
         except ImportError:
             raise UsageError("--image needs the vision plugin", hint="install llmos-vision (the `all` extra)") from None
-        context.append(attach_image(str(image)))
+        with _outside_workspace(image):
+            context.append(_as_usage(attach_image, image))
     transcript = None
     if audio is not None:
         try:
             from llmos_speech import transcribe_file
         except ImportError:
             raise UsageError("--audio needs the speech plugin", hint="install llmos-speech (the `all` extra)") from None
-        transcript = transcribe_file(str(audio))
+        with _outside_workspace(audio):
+            transcript = _as_usage(transcribe_file, audio)
     return context, transcript
+
+
+def _as_usage(fn: Any, path: Path) -> Any:
+    """A file given with --image/--audio that cannot be used is bad input (exit 2), not a tool failure."""
+    from .errors import ToolError
+
+    try:
+        return fn(str(path.expanduser().resolve()))
+    except ToolError as exc:
+        raise UsageError(f"{path}: {exc}") from None
 
 
 def run_once(text: str | None, *, json_out: bool, model: str | None, yes: bool, mode: str | None,
@@ -40,7 +60,10 @@ def run_once(text: str | None, *, json_out: bool, model: str | None, yes: bool, 
         heard = getattr(transcript, "text", str(transcript)).strip()
         if not heard:
             raise UsageError(f"no speech found in {audio}", hint="check the recording, or pass the request as text")
-        context.append(ToolResult(content=heard, provenance="transcript", source=str(audio)))
+        # The transcript is the request; it came from a recording, so later side effects still ask.
+        from .policy.actions import Provenance
+
+        shell.provenance.append(Provenance("transcript", str(audio)))
         text = heard if not text else f"{text}\n{heard}"
     assert text is not None
     streaming = not json_out and settings.shell.stream
@@ -60,13 +83,16 @@ def run_once(text: str | None, *, json_out: bool, model: str | None, yes: bool, 
 
     result = shell.turn(text, on_text=on_text, on_tool=on_tool, context=context)
     result.timings["process"] = time.perf_counter() - t0
+    if transcript is not None:
+        result.notices.insert(0, f"heard: {text}")
     if speak and result.answer:
         try:
             from llmos_speech import speak_to_file
         except ImportError:
             raise UsageError("--speak needs the speech plugin", hint="install llmos-speech (the `all` extra)") from None
-        wav = speak_to_file(result.answer)
+        wav = speak_to_file(result.answer, play=True)
         result.notices.append(f"spoken answer: {wav}")
+        result.spoken = str(wav)
     if json_out:
         console.print_json(result.as_dict())
     else:

@@ -68,10 +68,12 @@ class TurnResult:
     memories: list[dict[str, Any]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     finish_reason: str = ""
+    spoken: str | None = None  # WAV of the spoken answer (--speak)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "answer": self.answer,
+            **({"spoken": self.spoken} if self.spoken else {}),
             "tool_calls": [c.as_dict() for c in self.tool_calls],
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "model": self.model,

@@ -148,20 +148,26 @@ class Repl:
                 out.print(f"[dim]resumed conversation {sid} ({n} messages)[/dim]")
         elif name == "tools":
             console.table(["tool", "description"], [[t.name, t.description] for t in self.shell.tools.values()])
-        elif name == "image":
-            from llmos_vision import attach_image
+        elif name in ("image", "listen"):
+            from pathlib import Path
 
-            self.pending.append(attach_image(arg))
-            out.print(f"[dim]attached {console.escape(arg)}[/dim]")
-        elif name == "listen":
-            from llmos_speech import transcribe_file
+            from ..oneshot import _attachments
+            from ..policy.actions import Provenance
 
-            text = transcribe_file(arg).text.strip()
-            out.print(f"[dim]heard:[/dim] {console.escape(text)}")
-            from ..tools import ToolResult
-
-            self.pending.append(ToolResult(content=text, provenance="transcript", source=arg))
-            self.ask(text)
+            if not arg:
+                out.print(f"[red]usage: /{name} PATH[/red]")
+                return True
+            images, audio = ([Path(arg)], None) if name == "image" else ([], Path(arg))
+            context, transcript = _attachments(images, audio)
+            if name == "image":
+                self.pending.extend(context)
+                out.print(f"[dim]attached {console.escape(arg)}[/dim]")
+            else:
+                text = transcript.text.strip()
+                out.print(f"[dim]heard:[/dim] {console.escape(text)}")
+                self.shell.provenance.append(Provenance("transcript", arg))
+                if text:
+                    self.ask(text)
         elif name == "mode":
             policy = self.shell.policy
             if policy is None:
@@ -207,7 +213,7 @@ class Repl:
         if self.speak and result.answer:
             from llmos_speech import speak_to_file
 
-            speak_to_file(result.answer)
+            console.err().print(f"[dim]spoken: {speak_to_file(result.answer, play=True)}[/dim]")
 
 
 def run_repl(*, model: str | None, yes: bool, mode: str | None, continue_: bool, resume: int | None) -> int:
