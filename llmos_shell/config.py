@@ -94,6 +94,12 @@ class ShellSettings(_Section):
     log_conversations: bool = Field(True, description="Keep every exchange in the conversation log (SQLite).")
     history_turns: int = Field(6, ge=0, le=1000, description="Earlier exchanges sent back to the model each turn.")
     chain_limit: int = Field(5, ge=1, le=50, description="Most tool calls in one turn.")
+    answer_after_tools: Literal["auto", "always"] = Field(
+        "auto",
+        description='`auto`: when a plain command ("read notes.txt") ran its tools, their output is the answer; '
+        'questions about it ("when is the meeting in notes.txt?") get a model answer. `always`: the model '
+        "always answers.",
+    )
     tool_answer_tokens: int = Field(
         160,
         ge=1,

@@ -52,9 +52,11 @@ class ToolCall:
     seconds: float = 0.0
     data: Any = None
     chosen_by: str = ""
+    as_answer: bool = False  # its output is printed as the answer (so renderers show only the header)
 
     def as_dict(self) -> dict[str, Any]:
-        out = {k: v for k, v in self.__dict__.items() if v not in (None, "") or k in ("ok", "output")}
+        out = {k: v for k, v in self.__dict__.items() if (v not in (None, "") or k in ("ok", "output"))
+               and k != "as_answer"}  # fmt: skip
         out["seconds"] = round(self.seconds, 4)
         return out
 
@@ -69,11 +71,13 @@ class TurnResult:
     notices: list[str] = field(default_factory=list)
     finish_reason: str = ""
     spoken: str | None = None  # WAV of the spoken answer (--speak)
+    direct: bool = False  # the answer is the tools' output, no model answer was generated
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "answer": self.answer,
             **({"spoken": self.spoken} if self.spoken else {}),
+            "direct": self.direct,
             "tool_calls": [c.as_dict() for c in self.tool_calls],
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "model": self.model,
@@ -202,6 +206,7 @@ class Shell:
             steps = []
 
         t_tools = time.perf_counter()
+        direct_expected = self._output_is_the_answer(text)
         for _step, decision, forced in steps:
             if len(result.tool_calls) >= self.settings.shell.chain_limit:
                 result.notices.append(f"Chain limit of {self.settings.shell.chain_limit} exceeded")
@@ -218,6 +223,7 @@ class Shell:
             else:
                 continue
             call, tres = self.call_tool(name, args, chosen_by=by)
+            call.as_answer = direct_expected and call.ok
             result.tool_calls.append(call)
             tool_context.append((call, tres))
             if on_tool:
@@ -226,6 +232,21 @@ class Shell:
             self._follow_up(text, tool_context, result, on_tool)
         if steps or self.settings.router.native_tools:
             timings["tools"] = time.perf_counter() - t_tools
+
+        ran = [c for c in result.tool_calls if c.tool != "attachment"]
+        if ran and all(c.ok for c in ran) and self._output_is_the_answer(text):
+            # "read notes.txt", "list files in docs": the tools' output answers the request as it is.
+            result.answer = "\n\n".join(c.output for c in ran).strip()
+            result.direct = True
+            if on_text:
+                on_text(result.answer)
+            self.history.append({"role": "user", "content": text})
+            self.history.append({"role": "assistant", "content": result.answer})
+            self._remember(text, result)
+            timings["total"] = time.perf_counter() - t_start
+            result.notices.extend(self.notices)
+            self.notices.clear()
+            return result
 
         memories = self._recall(text)
         result.memories = memories
@@ -258,6 +279,23 @@ class Shell:
         result.notices.extend(self.notices)
         self.notices.clear()
         return result
+
+    _ASKS = re.compile(
+        r"\?|\b(?:what|when|where|who|whom|whose|why|how|which|does|do|is|are|can|could|should|would|"
+        r"summari[sz]e|summary|explain|describe|compare|tell|translate|analy[sz]e|count|check|answer|"
+        r"mean|means|and then)\b",
+        re.I,
+    )
+
+    def _output_is_the_answer(self, text: str) -> bool:
+        """True when the request is a plain command whose tool output is the whole answer.
+
+        ``shell.answer_after_tools = "auto"``: a request that asks something about the output
+        (a question, "summarize", "explain", "tell me"...) still gets a model answer.
+        """
+        if self.settings.shell.answer_after_tools != "auto":
+            return False
+        return not self._ASKS.search(text)
 
     # -- tools -----------------------------------------------------------
     def _follow_up(self, text: str, tool_context: list[tuple[ToolCall, ToolResult | None]], result: TurnResult,

@@ -15,7 +15,7 @@ def render_tool_call(call: Any) -> None:
     console.err().print(f"[dim]>[/dim] [bold]{console.escape(call.tool)}[/bold] {console.escape(args)} "
                         f"[{colour}]{status}[/{colour}]")  # fmt: skip
     body = call.output
-    if not body:
+    if not body or getattr(call, "as_answer", False):
         return
     data = call.data
     if call.ok and isinstance(data, list) and data and all(isinstance(r, dict) for r in data[:50]):
