@@ -8,6 +8,16 @@ Environment:
 - ``LLMOS_PLUGINS=a,b``: load only these plugins (empty string: none).
 - ``LLMOS_STRICT_PLUGINS=1``: a plugin that fails to load is fatal.
 - ``LLMOS_TRACE_HOOKS=1``: print every hook call to stderr.
+- ``LLMOS_PLUGIN_ISOLATION=process|inprocess``: where third-party plugins run
+  (default ``process``: a child process per plugin, see :mod:`llmos_shell.isolation`).
+
+Beyond the hooks, a plugin *object* may offer two plain attributes, used by the
+out-of-process and MCP plugins: ``llmos_subplugins()`` (called after
+``llmos_configure``; returns ``{name: plugin}`` to add, e.g. one per MCP server)
+and ``llmos_load_errors`` (non-fatal errors found while registering, shown by
+``llmos plugins``). ``register`` also accepts a ready :class:`Tool`; its name is
+namespaced like any other. :meth:`PluginHost.close` calls ``close()`` on every
+plugin object that has one (child processes, MCP servers).
 """
 
 from __future__ import annotations
@@ -24,11 +34,13 @@ import pluggy
 
 from . import hookspecs
 from .errors import PluginError
-from .tools import Tool, make_tool
+from .tools import NAME_RE, Tool, make_tool
 
 __all__ = ["PluginInfo", "PluginHost", "load_plugins", "ENTRY_POINT_GROUP"]
 
 ENTRY_POINT_GROUP = "llmos"
+# Plugins shipped inside the core distribution, loaded like entry points (unless one has the same name).
+BUILTIN_PLUGINS = {"mcp": "llmos_shell.mcp.plugin"}
 
 
 @dataclass
@@ -124,7 +136,13 @@ class PluginHost:
             staged: list[Tool] = []
 
             def register(obj: Any, *, name: str | None = None, _plugin: str = name, _staged=staged, **kw: Any) -> None:
-                tool = make_tool(obj, name=name, plugin=_plugin, **kw)
+                if isinstance(obj, Tool):  # built elsewhere (out-of-process plugin, MCP server)
+                    tool = obj
+                    if not NAME_RE.match(tool.name):
+                        raise ValueError(f"tool name {tool.name!r} must be lower_snake_case (optionally 'plugin.tool')")
+                    tool.plugin = _plugin
+                else:
+                    tool = make_tool(obj, name=name, plugin=_plugin, **kw)
                 short = tool.name.split(".")[-1] if tool.name.startswith(_plugin + ".") else tool.name
                 if "." in short:
                     raise ValueError(f"tool name {tool.name!r} must not contain another plugin's namespace")
@@ -136,6 +154,7 @@ class PluginHost:
             except Exception as exc:  # noqa: BLE001 - isolation
                 self._disable(name, f"register_tools failed: {type(exc).__name__}: {exc}")
                 continue
+            info.errors.extend(str(e) for e in getattr(impl.plugin, "llmos_load_errors", ()) or ())
             for tool in staged:
                 if tool.name in self.tools:
                     other = self.tools[tool.name].plugin
@@ -143,6 +162,31 @@ class PluginHost:
                     continue
                 self.tools[tool.name] = tool
                 info.tools.append(tool.name)
+
+    def expand(self) -> None:
+        """Add the plugins that configured plugins provide through ``llmos_subplugins()``."""
+        for name, plugin in list(self._modules.items()):
+            provide = getattr(plugin, "llmos_subplugins", None)
+            if not callable(provide):
+                continue
+            try:
+                subs = dict(provide())
+            except Exception as exc:  # noqa: BLE001 - isolation
+                self._disable(name, f"llmos_subplugins failed: {type(exc).__name__}: {exc}")
+                continue
+            parent = self.plugins[name]
+            for sub_name, sub in subs.items():
+                self.add(sub_name, sub, version=parent.version, distribution=parent.distribution)
+
+    def close(self) -> None:
+        """Stop what plugins started (child processes, MCP servers): ``close()`` on each plugin object."""
+        for plugin in list(self._modules.values()):
+            close = getattr(plugin, "close", None)
+            if callable(close) and not isinstance(plugin, ModuleType):
+                try:
+                    close()
+                except Exception:  # noqa: BLE001 - best effort at shutdown
+                    pass
 
     def _disable(self, name: str, message: str) -> None:
         info = self.plugins.setdefault(name, PluginInfo(name=name))
@@ -152,7 +196,10 @@ class PluginHost:
         info.tools.clear()
         if self.pm.has_plugin(name):
             self.pm.unregister(name=name)
-        self._modules.pop(name, None)
+        plugin = self._modules.pop(name, None)
+        close = getattr(plugin, "close", None)
+        if callable(close) and not isinstance(plugin, ModuleType):
+            close()
 
 
 def _safe_register(register: Any, info: PluginInfo) -> Any:
@@ -185,31 +232,50 @@ def load_plugins(
     extra: Mapping[str, object] | None = None,
     entry_points: bool = True,
     strict: bool | None = None,
+    isolation: str | None = None,
 ) -> PluginHost:
     """Build a fresh :class:`PluginHost`: load entry points, configure, collect tools.
 
     ``extra`` maps names to plugin objects registered as if found by entry point
     (tests use it). Failures are recorded on the plugin's :class:`PluginInfo`;
     with ``strict`` (default: ``LLMOS_STRICT_PLUGINS``) the first one raises
-    :class:`PluginError`.
+    :class:`PluginError`. ``isolation`` (default: ``LLMOS_PLUGIN_ISOLATION``,
+    else ``process``) runs third-party entry points in child processes.
     """
     if strict is None:
         strict = os.environ.get("LLMOS_STRICT_PLUGINS", "") not in ("", "0")
     allowed = allowlist()
     host = PluginHost()
     if entry_points:
-        for ep in _entry_points():
+        from . import isolation as iso
+
+        mode = iso.isolation_mode(isolation)
+        found = list(_entry_points())
+        names = {ep.name for ep in found}
+        found += [metadata.EntryPoint(n, v, ENTRY_POINT_GROUP) for n, v in BUILTIN_PLUGINS.items() if n not in names]
+        pending: list[tuple[str, Any, str, str]] = []
+        for ep in found:
             if allowed is not None and ep.name not in allowed:
                 continue
             dist = ep.dist
             version = dist.version if dist else ""
-            dist_name = dist.metadata["Name"] if dist else ""
+            dist_name = dist.metadata["Name"] if dist else ("llmos" if ep.name in BUILTIN_PLUGINS else "")
+            if iso.should_isolate(dist_name, mode):  # spawned now, so children load in parallel
+                proxy = iso.IsolatedPlugin(ep.name, ep.value, load_timeout=iso.load_timeout())
+                pending.append((ep.name, proxy, version, dist_name))
+                continue
             try:
                 module = ep.load()
             except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the others
                 host.fail(ep.name, f"import failed: {type(exc).__name__}: {exc}", version=version, distribution=dist_name)
                 continue
             host.add(ep.name, module, version=version, distribution=dist_name)
+        for ep_name, proxy, version, dist_name in pending:
+            error = proxy.wait_loaded()
+            if error is not None:
+                host.fail(ep_name, error, version=version, distribution=dist_name)
+                continue
+            host.add(ep_name, proxy, version=version, distribution=dist_name)
     for name, obj in (extra or {}).items():
         if allowed is not None and name not in allowed:
             continue
@@ -217,10 +283,12 @@ def load_plugins(
         host.add(name, obj, version=version)
     host.check()
     host.configure(config or {})
+    host.expand()
     host.collect_tools()
     if strict:
         broken = [f"{p.name}: {'; '.join(p.errors)}" for p in host.plugins.values() if p.errors]
         if broken:
+            host.close()
             raise PluginError(
                 "plugin failed to load: " + broken[0], hint="fix or uninstall it, or unset LLMOS_STRICT_PLUGINS"
             )
