@@ -90,6 +90,13 @@ def build_policy(settings: Settings, sources: ConfigSources, options: Options, h
     return engine, approver, AuditLog.default()
 
 
+def warn_failed_plugins(host: Any) -> None:
+    """One line on stderr per plugin that failed to load; the others keep working (`llmos plugins list`)."""
+    for info in host.plugins.values():
+        if info.status == "failed":
+            sys.stderr.write(f"llmos: warning: plugin {info.name} not loaded: {info.errors[0]}\n")
+
+
 def build_redactor() -> Any:
     try:
         from .policy.redact import Redactor
@@ -103,6 +110,7 @@ def build_shell(settings: Settings, sources: ConfigSources, options: Options, *,
     from .plugins import load_plugins
 
     host = load_plugins(settings.plugins)
+    warn_failed_plugins(host)
     redactor = build_redactor()
     engine, approver, audit = build_policy(settings, sources, options, host)
     log = None if options.no_log or os.environ.get("LLMOS_NO_LOG") else ConversationLog(redactor=redactor)

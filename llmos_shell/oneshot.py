@@ -55,6 +55,15 @@ def run_once(text: str | None, *, json_out: bool, model: str | None, yes: bool, 
     t0 = time.perf_counter()
     settings, sources = load_config()
     shell = build_shell(settings, sources, Options(model=model, yes=yes, mode=mode))
+    try:
+        return _run(shell, settings, text, json_out=json_out, yes=yes, images=images, audio=audio, speak=speak,
+                    t0=t0)  # fmt: skip
+    finally:
+        shell.close()
+
+
+def _run(shell: Any, settings: Any, text: str | None, *, json_out: bool, yes: bool, images: list[Path],
+         audio: Path | None, speak: bool, t0: float) -> int:  # fmt: skip
     context, transcript = _attachments(images, audio)
     if transcript is not None:
         heard = getattr(transcript, "text", str(transcript)).strip()

@@ -155,6 +155,15 @@ class Shell:
         except Exception:  # noqa: BLE001 - routing still works by retrieval alone
             return None
 
+    def close(self) -> None:
+        """Release what the session holds: plugin processes, the model, the log."""
+        if self.host is not None and hasattr(self.host, "close"):
+            self.host.close()
+        if self._kernel is not None:
+            self._kernel.close()
+        if self.log is not None:
+            self.log.close()
+
     def clear(self) -> None:
         """Forget the conversation (history and provenance); the log keeps what was said."""
         self.history.clear()

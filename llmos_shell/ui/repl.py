@@ -257,6 +257,7 @@ def run_repl(*, model: str | None, yes: bool, mode: str | None, continue_: bool,
             report(exc)
         except ImportError as exc:
             console.err().print(f"[red]not available: {console.escape(str(exc))}[/red] (install the `all` extra)")
+    shell.close()
     return 0
 
 
