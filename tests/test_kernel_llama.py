@@ -53,6 +53,7 @@ def test_one_shot_answer_from_shipped_model(isolated: Path) -> None:
 
 
 def test_one_shot_from_stdin_and_logged(isolated: Path) -> None:
+    (isolated / "config" / "llmos.toml").write_text("[router]\nenabled = false\n")  # plain chat: one exchange
     r = run_cli("run", "-", input="Say yes.\n")
     assert r.returncode == 0, r.stderr and r.stdout.strip()
     logs = run_cli("logs", "list", "--json")
