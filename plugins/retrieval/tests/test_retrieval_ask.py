@@ -33,7 +33,7 @@ def test_registers_two_tools_through_the_host() -> None:
     assert ingest.effects == frozenset({"read", "write"}) and ingest.path_args == ("path",)
     assert ask.effects == frozenset({"read"})
     for tool in (ingest, ask):
-        assert 8 <= len(tool.examples) <= 12
+        assert len(tool.examples) >= 8  # the router team tunes these; at least 8 varied phrases
         params = set(tool.schema()["properties"])
         for example in tool.examples:
             assert set(re.findall(r"\{(\w+)\}", example)) <= params, example
@@ -159,3 +159,15 @@ def test_support_measure() -> None:
     assert support("Green tea is brewed at 80 degrees.", "Green tea is brewed at 80 degrees Celsius.") == 1.0
     assert support("It is 90 degrees.", "Green tea is brewed at 80 degrees.") == 0.5
     assert support("the of and", "anything") == 0.0
+
+
+def test_invalid_model_output_is_said_and_the_best_passage_quoted(
+    retrieval: Retrieval, ws: Path, kernel: ScriptedKernel
+) -> None:
+    _library(ws, retrieval)
+    kernel.enqueue('{"answer": "1:10:10:10')  # truncated JSON, as a looping model leaves it
+    answer = retrieval.ask(QUESTION)
+    assert answer.status == "unverified"
+    assert answer.text.startswith("The model did not produce a valid answer (the model's output is not valid JSON")
+    assert '[tea.pdf:1], says: "Green tea is brewed at 80 degrees Celsius for two minutes."' in answer.text
+    assert [p.citation for p in answer.citations] == ["tea.pdf:1"]
