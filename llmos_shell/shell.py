@@ -290,9 +290,10 @@ class Shell:
         return result
 
     _ASKS = re.compile(
-        r"\?|\b(?:what|when|where|who|whom|whose|why|how|which|does|do|is|are|can|could|should|would|"
-        r"summari[sz]e|summary|explain|describe|compare|tell|translate|analy[sz]e|count|check|answer|"
-        r"mean|means|and then)\b",
+        r"\?"
+        r"|^\s*(?:please\s+)?(?:what|when|where|who|whom|whose|why|how|which|does|do|did|is|are|was|were|can|"
+        r"could|should|would|will)\b"
+        r"|\b(?:summari[sz]e|summary|explain|describe|compare|tell me|translate|analy[sz]e|answer|and then)\b",
         re.I,
     )
 

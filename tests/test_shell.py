@@ -50,3 +50,17 @@ def test_always_mode_keeps_the_model_answer(isolated: Path) -> None:
 ])  # fmt: skip
 def test_split_steps(text: str, steps: list[str]) -> None:
     assert split_steps(text) == steps
+
+
+@pytest.mark.parametrize(("text", "direct"), [
+    ("read notes.txt", True),
+    ("remember that my parking spot is B12", True),
+    ("list the files in docs", True),
+    ("what is in notes.txt", False),
+    ("is there a meeting in notes.txt", False),
+    ("summarize notes.txt", False),
+    ("read notes.txt?", False),
+    ("read notes.txt and tell me when the meeting is", False),
+])  # fmt: skip
+def test_which_requests_are_answered_by_their_tool_output(isolated: Path, text: str, direct: bool) -> None:
+    assert make_shell(ScriptedKernel(), native=False)._output_is_the_answer(text) is direct
