@@ -11,6 +11,7 @@ Order, per parameter:
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,11 +21,14 @@ from ..errors import ToolError
 from .literals import Literals, extract_literals, word_spans
 from .specs import ToolSpec
 
-__all__ = ["FillResult", "fill_arguments", "match_template"]
+__all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 _STRIP = " \t.,;:!?\"'`“”"
-_LEADING_ARTICLES = re.compile(r"^(?:the|a|an|my|this|that|file|folder|directory)\s+", re.I)
+_LEADING_ARTICLES = re.compile(r"^(?:(?:the|a|an|my|this|that|file|folder|directory|named|called)\s+)+", re.I)
+_TRAILING_NOUNS = re.compile(r"\s+(?:folder|directory|dir|file)$", re.I)
+# Politeness a request may end with, after the last slot of a template.
+_TRAILING_FILLER = r"(?:[\s,]+(?:please|for me|thanks|thank you|now|right now|again))*"
 
 
 @dataclass
@@ -33,6 +37,31 @@ class FillResult:
     sources: dict[str, str] = field(default_factory=dict)  # param -> slot | literal | model | default
     missing: list[str] = field(default_factory=list)
     template: str | None = None
+    rejected: dict[str, str] = field(default_factory=dict)  # param -> slot text that is not a path
+
+    @property
+    def copied(self) -> bool:
+        """Every required argument was copied from the request (no model needed)."""
+        return not self.missing and all(self.sources.get(n) in ("slot", "literal") for n in self.arguments)
+
+
+def looks_like_path(value: str) -> bool:
+    """A path argument must look like one: a '/', '.' or '~' in it, or an existing file or folder.
+
+    A template slot can capture any words ("write a story about {path}" would take
+    "dragon"); words that are not a path are reported missing, never passed on.
+    """
+    value = value.strip()
+    if not value or len(value) > 4096 or "\n" in value:
+        return False
+    try:
+        if os.path.exists(os.path.expanduser(value)):
+            return True
+    except (OSError, ValueError):
+        return False
+    if " " in value:
+        return False
+    return value == "." or any(c in value for c in "/~*") or "." in value.strip(".")
 
 
 def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
@@ -47,18 +76,19 @@ def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
             if name in seen:
                 return None
             seen.add(name)
-            last = i == len(parts) - 1 or all(not p.strip() for p in parts[i + 1 :])
-            body.append(f"(?P<{name}>.+)" if last else f"(?P<{name}>.+?)")
+            body.append(f"(?P<{name}>.+?)")
         else:
             words = part.split()
             if words:
                 literal_chars += sum(len(w) for w in words)
-                lead = r"\s*" if part[:1].isspace() or i == 0 else ""
-                trail = r"\s*" if part[-1:].isspace() else ""
+                lead = r"\s+" if part[:1].isspace() and i > 0 else ""
+                lead += r"(?<!\w)" if re.match(r"\w", words[0]) else ""
+                trail = r"(?!\w)" if re.search(r"\w$", words[-1]) else ""
+                trail += r"\s+" if part[-1:].isspace() else ""
                 body.append(lead + r"\s+".join(re.escape(w) for w in words) + trail)
             elif part:
                 body.append(r"\s+")
-    pattern = r"^(?:.*?\b)?" + "".join(body) + r"[\s.?!]*$"
+    pattern = r"^(?:.*?\b)?" + "".join(body) + _TRAILING_FILLER + r"[\s.?!]*$"
     return re.compile(pattern, re.I | re.S), literal_chars
 
 
@@ -122,7 +152,10 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         if name in slots:
             value = slots[name]
             if spec.is_path(name) or name in ("pattern", "glob"):
-                value = _path_in(value, lit) or _LEADING_ARTICLES.sub("", value)
+                value = _path_in(value, lit) or _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
+            if spec.is_path(name) and not looks_like_path(value):
+                result.rejected[name] = value
+                continue
             result.arguments[name] = _coerce(value, schema)
             result.sources[name] = "slot"
             used.add(value)
@@ -146,6 +179,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     if missing and kernel is not None:
         filled = _model_fill(spec, text, missing, lit, kernel)
         for name, value in filled.items():
+            if spec.is_path(name) and not (isinstance(value, str) and looks_like_path(value)):
+                result.rejected[name] = str(value)
+                continue
             result.arguments[name] = value
             result.sources[name] = "model"
     result.missing = [n for n in required if n not in result.arguments]
@@ -165,7 +201,7 @@ def _choice_schema(name: str, schema: dict[str, Any], spec: ToolSpec, text: str,
                 choices.append(value)
         if not spec.is_path(name) or not choices:
             choices.extend(s for s in word_spans(text) if s not in choices)
-        return {"type": "string", "enum": choices[:600]}
+        return {"type": "string", "enum": choices[:200]}
     if t in ("integer", "number") and lit.numbers:
         values = [_coerce(n, schema) for n in lit.numbers]
         return {"enum": values}

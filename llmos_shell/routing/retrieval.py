@@ -18,7 +18,7 @@ from typing import Any
 from .. import paths
 from .specs import ToolSpec
 
-__all__ = ["NO_TOOL", "NO_TOOL_EXAMPLES", "Embedder", "ToolIndex", "Candidate"]
+__all__ = ["NO_TOOL", "NO_TOOL_EXAMPLES", "Candidate", "Embedder", "ToolIndex"]
 
 NO_TOOL = "none"
 # Requests best answered by the model itself: conversation and general knowledge.
@@ -72,9 +72,11 @@ class Candidate:
     tool: str
     score: float
     matched: str  # the phrase that scored best
+    similarity: float | None = None  # embedding similarity alone, when ``score`` adds evidence
 
     def as_dict(self) -> dict[str, Any]:
         return {"tool": None if self.tool == NO_TOOL else self.tool, "score": round(self.score, 4),
+                "similarity": round(self.score if self.similarity is None else self.similarity, 4),
                 "matched": self.matched}  # fmt: skip
 
 

@@ -1,19 +1,57 @@
-"""The router: request -> :class:`RouteDecision` (a tool and its arguments, or none)."""
+"""The router: request -> :class:`RouteDecision` (a tool and its arguments, or none).
+
+Retrieval ranks the tools by the similarity of the request to their phrases; the
+short list is then re-scored with evidence that costs no model call: does one of
+the tool's ``{param}`` templates match the request (and do its path slots hold
+paths)? Can its required path arguments be copied from the request at all? Does
+the request name a file of a kind the tool declares (``.png`` for an OCR tool)?
+"""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
-from .fill import fill_arguments
-from .literals import extract_literals
+from .fill import FillResult, fill_arguments
+from .literals import Literals, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
 from .specs import ToolSpec
 
-__all__ = ["RouteDecision", "Router"]
+__all__ = ["DEFAULTS", "RouteDecision", "Router", "file_kinds"]
+
+# Suggested defaults for [router] threshold / margin / candidates (config.py holds the keys).
+DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False}
+
+TEMPLATE_BONUS = 0.04  # a template of the tool matched, with every path slot holding a path
+REJECTED_PENALTY = 0.05  # a template matched but put words that are not a path into a path slot
+MISSING_PATH_PENALTY = 0.04  # a required path argument has nothing in the request to copy
+KIND_BONUS = 0.03  # the request names a file of a kind the tool declares (or of another kind: minus)
+SHORTLIST = 6
+
+_KIND_ALIASES = {"jpeg": "jpg", "tif": "tiff", "htm": "html", "markdown": "md"}
+MEDIA_KINDS = {
+    "png", "jpg", "gif", "bmp", "tiff", "webp", "ppm", "heic", "svg",  # images
+    "wav", "mp3", "flac", "ogg", "m4a", "opus", "aac",  # audio
+    "mp4", "mkv", "mov", "avi", "webm",  # video
+    "pdf", "docx", "xlsx", "pptx", "epub",  # documents
+}  # fmt: skip
+
+
+def _kind(word: str) -> str:
+    w = word.lower().lstrip(".")
+    return _KIND_ALIASES.get(w, w)
+
+
+def file_kinds(spec: ToolSpec) -> frozenset[str]:
+    """File kinds (extensions) a tool's description or path-argument descriptions name."""
+    text = spec.description + " " + " ".join(
+        str(s.get("description", "")) for n, s in spec.properties.items() if spec.is_path(n)
+    )
+    return frozenset(k for k in (_kind(w) for w in re.findall(r"\b[A-Za-z0-9]{2,5}\b", text)) if k in MEDIA_KINDS)
 
 
 @dataclass
@@ -26,6 +64,9 @@ class RouteDecision:
     sources: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     literals: dict[str, list[str]] = field(default_factory=dict)
+    sure: bool = True
+    template: str | None = None
+    note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -33,9 +74,12 @@ class RouteDecision:
             "arguments": self.arguments,
             "candidates": [c.as_dict() for c in self.candidates],
             "chosen_by": self.chosen_by,
+            "sure": self.sure,
+            "template": self.template,
             "argument_sources": self.sources,
             "missing": self.missing,
             "literals": self.literals,
+            "note": self.note,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
 
@@ -43,31 +87,78 @@ class RouteDecision:
 class Router:
     """Routes requests against a fixed set of tools.
 
-    ``threshold``/``margin``: when the best tool's similarity is at least
-    ``threshold`` and leads the runner-up by ``margin``, retrieval decides alone;
-    otherwise the model (if given) picks among the top ``k`` candidates and "none"
-    under a grammar. Without a model, retrieval's best guess stands.
+    ``threshold``/``margin``: when the best tool's score (similarity plus evidence)
+    is at least ``threshold`` and leads the runner-up by ``margin``, retrieval
+    decides alone. Otherwise, with ``model_choice`` and a kernel, the model picks
+    among the top ``k`` candidates and "none" under a grammar (off by default: the
+    135M model picked worse than retrieval, see docs/routing.md); without it the
+    best-scored candidate stands. An unsure choice whose required arguments cannot
+    be filled becomes "no tool".
     """
 
     def __init__(self, specs: Sequence[ToolSpec], *, kernel: Any = None, embedder: Embedder | None = None,
-                 threshold: float = 0.80, margin: float = 0.02, k: int = 3, cache: bool = True) -> None:  # fmt: skip
+                 threshold: float = DEFAULTS["threshold"], margin: float = DEFAULTS["margin"],
+                 k: int = DEFAULTS["k"], cache: bool = True,
+                 model_choice: bool = DEFAULTS["model_choice"]) -> None:  # fmt: skip
         t0 = time.perf_counter()
         self.specs = {s.name: s for s in specs}
+        self.kinds = {s.name: file_kinds(s) for s in specs}
         self.index = ToolIndex(list(specs), embedder, cache=cache)
         self.kernel = kernel
         self.threshold, self.margin, self.k = threshold, margin, k
+        self.model_choice = model_choice
         self.build_ms = (time.perf_counter() - t0) * 1000
 
+    # -- scoring ---------------------------------------------------------
+    def _evidence(self, c: Candidate, text: str, lit: Literals) -> tuple[float, FillResult | None]:
+        if c.tool == NO_TOOL:
+            return c.score, None
+        spec = self.specs[c.tool]
+        f = fill_arguments(spec, text, None, literals=lit)
+        score = c.score
+        if f.rejected:
+            score -= REJECTED_PENALTY
+        elif f.template is not None:
+            score += TEMPLATE_BONUS
+        if any(spec.is_path(n) for n in f.missing):
+            score -= MISSING_PATH_PENALTY
+        named = {_kind(p.rsplit(".", 1)[1]) for p in lit.paths if "." in p.rsplit("/", 1)[-1]} & MEDIA_KINDS
+        kinds = self.kinds[c.tool]
+        if named and kinds:
+            score += KIND_BONUS if named & kinds else -KIND_BONUS
+        elif named and not kinds and any(spec.is_path(n) for n in spec.properties):
+            score -= KIND_BONUS / 2
+        return score, f
+
+    def rank(self, text: str, lit: Literals | None = None) -> tuple[list[Candidate], dict[str, FillResult | None]]:
+        """Candidates re-scored with evidence, best first, and each one's copy-only fill."""
+        lit = lit or extract_literals(text)
+        ranked = self.index.rank(text)
+        fills: dict[str, FillResult | None] = {}
+        rescored = []
+        for c in ranked[:SHORTLIST]:
+            score, fills[c.tool] = self._evidence(c, text, lit)
+            rescored.append(Candidate(c.tool, score, c.matched, similarity=c.score))
+        if NO_TOOL not in fills:
+            none = next((c for c in ranked if c.tool == NO_TOOL), None)
+            if none is not None:
+                rescored.append(none)
+                fills[NO_TOOL] = None
+        rescored.sort(key=lambda c: -c.score)
+        return rescored, fills
+
+    # -- routing ---------------------------------------------------------
     def route(self, text: str) -> RouteDecision:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        ranked = self.index.rank(text)
+        lit = extract_literals(text)
+        ranked, fills = self.rank(text, lit)
         timings["retrieval"] = (time.perf_counter() - t0) * 1000
         top = ranked[0]
         runner = ranked[1] if len(ranked) > 1 else Candidate(NO_TOOL, -1.0, "")
         chosen, by = top.tool, "retrieval"
-        unsure = top.score < self.threshold or top.score - runner.score < self.margin
-        if unsure and self.kernel is not None:
+        sure = top.score >= self.threshold and top.score - runner.score >= self.margin
+        if not sure and self.kernel is not None and self.model_choice:
             t1 = time.perf_counter()
             picked = self._model_choice(text, ranked[: self.k])
             timings["choice"] = (time.perf_counter() - t1) * 1000
@@ -75,15 +166,22 @@ class Router:
                 chosen, by = picked, "model"
         decision = RouteDecision(
             tool=None if chosen == NO_TOOL else chosen, arguments={}, candidates=ranked[: max(self.k, 3)],
-            chosen_by=by,
+            chosen_by=by, sure=sure, literals=lit.as_dict(),
         )  # fmt: skip
         if decision.tool is not None:
             t2 = time.perf_counter()
-            lit = extract_literals(text)
-            decision.literals = lit.as_dict()
-            filled = fill_arguments(self.specs[decision.tool], text, self.kernel, literals=lit)
+            copied = fills.get(decision.tool)
+            if copied is not None and not copied.missing:
+                filled = copied
+            else:
+                filled = fill_arguments(self.specs[decision.tool], text, self.kernel, literals=lit)
             decision.arguments, decision.sources, decision.missing = filled.arguments, filled.sources, filled.missing
+            decision.template = filled.template
             timings["arguments"] = (time.perf_counter() - t2) * 1000
+            if decision.missing and not sure:
+                decision.note = (f"{decision.tool} was the closest tool, but the request names no "
+                                 f"{', '.join(decision.missing)}: answering without a tool")  # fmt: skip
+                decision.tool, decision.arguments, decision.sources = None, {}, {}
         timings["total"] = (time.perf_counter() - t0) * 1000
         decision.timings_ms = timings
         return decision

@@ -105,6 +105,11 @@ def register_tools(register: Any) -> None:
             "show the git status",
             "which python version is installed",
             "$ {command}",
+            "run {command} in the terminal",
+            "execute the shell command {command}",
+            "run this command: {command}",
+            "type {command} in the terminal",
+            "invoke {command}",
         ],
         effects=["execute"],
         # The sandbox enforces [plugins.system] timeout and kills the process group; the shell's

