@@ -39,6 +39,7 @@ __all__ = [
     "DirEntry",
     "Workspace",
     "current_workspace",
+    "input_file",
     "use_workspace",
 ]
 
@@ -513,3 +514,31 @@ def current_workspace() -> Workspace:
 def use_workspace(ws: Workspace) -> _WorkspaceToken:
     """Make ``ws`` the current workspace; usable as ``with use_workspace(ws): ...`` to restore it after."""
     return _WorkspaceToken(_current.set(ws))
+
+
+def input_file(path: str, *, what: str = "file", max_bytes: int | None = None) -> Path:
+    """Resolve ``path`` in the current workspace and insist on a regular, readable file.
+
+    For plugins that hand a path to a library (an image decoder, an audio decoder): relative
+    paths resolve against the workspace root, symlinks are followed with realpath, and anything
+    outside the workspace or on the deny list is refused. Raises :class:`ToolError`
+    (``BoundaryError`` is one) with a message the model can act on.
+    """
+    import stat as _stat
+
+    if not path or "\x00" in path:
+        raise ToolError(f"invalid {what} path {path!r}")
+    p = current_workspace().resolve(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise ToolError(f"no such {what}: {path}") from None
+    except OSError as exc:
+        raise ToolError(f"cannot access {what} {path}: {exc.strerror or exc}") from None
+    if not _stat.S_ISREG(st.st_mode):
+        raise ToolError(f"{path} is not a regular file; only regular {what}s can be read")
+    if max_bytes is not None and st.st_size > max_bytes:
+        raise ToolError(f"{path} is {st.st_size:,} bytes; the limit is {max_bytes:,} (max_bytes)")
+    if not os.access(p, os.R_OK):
+        raise ToolError(f"permission denied: {path}")
+    return p

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from llmos_shell.errors import Cancelled, ToolError
+from llmos_shell.policy.boundary import input_file
 
 from .audio import AudioInfo, format_duration, probe
 from .config import SpeechConfig
-from .paths import input_file
 
 __all__ = ["Progress", "Segment", "Transcriber", "Transcript", "shipped_whisper_model"]
 

@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from llmos_shell.errors import ToolError
-
-from .paths import input_file
+from llmos_shell.policy.boundary import input_file
 
 __all__ = ["ALLOWED_FORMATS", "LoadedImage", "facts_text", "image_facts", "load_image"]
 
