@@ -40,7 +40,7 @@ def test_plugin_registers_five_tools_through_the_host() -> None:
     assert tools["files.read"].path_args == ("path",)
     assert tools["files.find"].path_args == ("directory",)
     for tool in tools.values():
-        assert 8 <= len(tool.examples) <= 12, tool.name
+        assert len(tool.examples) >= 8, tool.name  # the router team tunes these
         params = set(tool.schema()["properties"])
         for example in tool.examples:  # every {placeholder} names a real parameter
             for placeholder in __import__("re").findall(r"\{(\w+)\}", example):
