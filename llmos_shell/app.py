@@ -117,10 +117,22 @@ def build_shell(settings: Settings, sources: ConfigSources, options: Options, *,
     memory = None
     if with_memory and settings.memory.auto_recall:
         memory = _lazy_memory(settings)
-    return Shell(
+    shell = Shell(
         settings, kernel_factory=build_kernel_factory(settings, options), host=host, policy=engine,
         approver=approver, log=log, memory=memory, audit=audit,
     )  # fmt: skip
+    _share_kernel(shell)
+    return shell
+
+
+def _share_kernel(shell: Shell) -> None:
+    """Plugins that need the model (retrieval answers) use the shell's, not a second copy."""
+    try:
+        import llmos_retrieval
+    except ImportError:
+        return
+    if hasattr(llmos_retrieval, "set_kernel_provider"):
+        llmos_retrieval.set_kernel_provider(lambda: shell.kernel)
 
 
 class _lazy_memory:

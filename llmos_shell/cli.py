@@ -168,8 +168,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         _add_groups()
-        app(args=args, prog_name="llmos", standalone_mode=False)
-        return ExitCode.OK
+        rc = app(args=args, prog_name="llmos", standalone_mode=False)
+        return rc if isinstance(rc, int) else ExitCode.OK  # a command's typer.Exit(code) arrives here
     except KeyboardInterrupt as exc:
         return report(exc, debug=State.debug)
     except Exception as exc:  # noqa: BLE001 - the one place errors become messages

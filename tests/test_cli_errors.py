@@ -104,3 +104,15 @@ def test_models_info_json(isolated: Path) -> None:
     assert r.returncode == 0, r.stderr
     info = json.loads(r.stdout)
     assert info["quantization"] == "Q4_1" and info["context_length"] == 8192 and info["chat_template"] is True
+
+
+def test_denied_action_exits_with_the_policy_code(isolated: Path) -> None:
+    """No terminal, no --yes: a call that asks is denied, and the exit code says so (5)."""
+    (isolated / "config" / "llmos.toml").write_text('[model]\nbackend = "scripted"\n')
+    r = run_cli("run", "/files.write path=out.txt content=hello")
+    assert r.returncode == 5, (r.returncode, r.stderr)
+    assert "files.write was not run" in r.stderr and "--yes" in r.stderr
+    assert not Path("out.txt").exists()
+    r = run_cli("run", "--yes", "/files.write path=out.txt content=hello")
+    assert r.returncode == 0, r.stderr
+    assert Path("out.txt").read_text() == "hello"
