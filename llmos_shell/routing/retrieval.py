@@ -31,6 +31,7 @@ NO_TOOL_EXAMPLES = (
     "give me three ideas for a birthday present", "what year did the Berlin wall fall?",
 )  # fmt: skip
 
+TOP_N = 1  # phrases averaged into a tool's score
 _SLOT = re.compile(r"\{(\w+)\}")
 _FILLERS = {"path": "notes.txt", "file": "notes.txt", "directory": "docs", "pattern": "*.pdf", "text": "something"}
 
@@ -121,14 +122,24 @@ class ToolIndex:
         return vectors
 
     def rank(self, text: str) -> list[Candidate]:
-        """Tools (and ``none``) by their best phrase's similarity to ``text``, best first."""
+        """Tools (and ``none``) by phrase similarity to ``text``, best first.
+
+        A tool's score is the mean of its best ``TOP_N`` phrase similarities (one lucky
+        phrase counts less than several close ones); ``matched`` is its best phrase.
+        """
         import numpy as np
 
         q = np.asarray(self.embedder.query(text), dtype=np.float32).reshape(-1)
         scores = self.vectors @ q
         best: dict[str, Candidate] = {}
+        seen: dict[str, list[float]] = {}
         for i in np.argsort(-scores):
             owner = self.owners[int(i)]
+            got = seen.setdefault(owner, [])
+            if len(got) < TOP_N:
+                got.append(float(scores[int(i)]))
             if owner not in best:
                 best[owner] = Candidate(owner, float(scores[int(i)]), self.phrases[int(i)])
+        for owner, c in best.items():
+            c.score = sum(seen[owner]) / len(seen[owner])
         return sorted(best.values(), key=lambda c: -c.score)
