@@ -37,7 +37,10 @@ def main() -> int:
 
     path = shipped_model_path()
     assert path is not None, "the shipped model is not installed"
-    settings = ModelSettings(n_ctx=2048, n_threads=args.threads, temperature=0.0, max_tokens=args.tokens)
+    # the persisted prefix cache is off: both sides evaluate the whole prompt
+    settings = ModelSettings(
+        n_ctx=2048, n_threads=args.threads, temperature=0.0, max_tokens=args.tokens, prompt_cache=False
+    )
     kernel = LlamaCppKernel(path, settings)
     raw = Llama(model_path=str(path), n_ctx=2048, n_threads=args.threads, n_batch=512, seed=0, verbose=False)
     messages = [{"role": "system", "content": PROMPT[0]}, {"role": "user", "content": PROMPT[1]}]
