@@ -35,7 +35,9 @@ def _actions() -> list[Action]:
     return [
         Action("files.read", {"path": "notes.txt"}, frozenset({"read"}), ("notes.txt",), user),
         Action("files.read", {"path": "docs/a/b.md"}, frozenset({"read"}), ("docs/a/b.md",), user),
-        Action("files.write", {"path": "docs/out.md", "content": "x" * 200}, frozenset({"write"}), ("docs/out.md",), user),  # noqa: E501
+        Action(
+            "files.write", {"path": "docs/out.md", "content": "x" * 200}, frozenset({"write"}), ("docs/out.md",), user
+        ),
         Action("files.write", {"path": ".git/config", "content": "x"}, frozenset({"write"}), (".git/config",), user),
         Action("files.read", {"path": "../../etc/passwd"}, frozenset({"read"}), ("../../etc/passwd",), user),
         Action("system.run", {"command": "git status --short"}, frozenset({"execute"}), (), user),

@@ -61,31 +61,58 @@ MEMORY_SPECS_JSON = [
     {
         "name": "memory.remember",
         "description": "Remember a fact the user states, for later conversations.",
-        "parameters": {"type": "object", "properties": {"text": {"type": "string", "description": "the fact to remember, in the user's words"}}, "required": ["text"]},  # noqa: E501
+        "parameters": {
+            "type": "object",
+            "properties": {"text": {"type": "string", "description": "the fact to remember, in the user's words"}},
+            "required": ["text"],
+        },
         "examples": [
-            "remember that {text}", "remember this for later: {text}", "keep in mind that {text}", "note that {text}",
-            "don't forget {text}", "please remember this: {text}", "save this to your memory: {text}",
+            "remember that {text}",
+            "remember this for later: {text}",
+            "keep in mind that {text}",
+            "note that {text}",
+            "don't forget {text}",
+            "please remember this: {text}",
+            "save this to your memory: {text}",
             "add to memory that {text}",
         ],
     },
     {
         "name": "memory.recall",
         "description": "Recall what the user asked to be remembered about something.",
-        "parameters": {"type": "object", "properties": {"query": {"type": "string", "description": "what to look up in memory"}}, "required": ["query"]},  # noqa: E501
+        "parameters": {
+            "type": "object",
+            "properties": {"query": {"type": "string", "description": "what to look up in memory"}},
+            "required": ["query"],
+        },
         "examples": [
-            "what did I tell you about {query}", "do you remember {query}", "what do you remember about {query}",
-            "recall {query}", "what do you know about {query}", "did I tell you {query}",
-            "check your memory for {query}", "remind me what I said about {query}",
+            "what did I tell you about {query}",
+            "do you remember {query}",
+            "what do you remember about {query}",
+            "recall {query}",
+            "what do you know about {query}",
+            "did I tell you {query}",
+            "check your memory for {query}",
+            "remind me what I said about {query}",
         ],
     },
     {
         "name": "memory.forget",
         "description": "Forget remembered facts that match a description.",
-        "parameters": {"type": "object", "properties": {"query": {"type": "string", "description": "which memories to forget"}}, "required": ["query"]},  # noqa: E501
+        "parameters": {
+            "type": "object",
+            "properties": {"query": {"type": "string", "description": "which memories to forget"}},
+            "required": ["query"],
+        },
         "examples": [
-            "forget {query}", "forget what I told you about {query}", "delete the memory of {query}",
-            "remove {query} from your memory", "erase what you know about {query}", "don't remember {query} anymore",
-            "forget that {query}", "clear the memory about {query}",
+            "forget {query}",
+            "forget what I told you about {query}",
+            "delete the memory of {query}",
+            "remove {query} from your memory",
+            "erase what you know about {query}",
+            "don't remember {query} anymore",
+            "forget that {query}",
+            "clear the memory about {query}",
         ],
     },
 ]
@@ -132,7 +159,11 @@ def _bfcl_eq(got: Any, want: Any) -> bool:
     if isinstance(want, (int, float)):
         return isinstance(got, (int, float)) and float(got) == float(want)
     if isinstance(want, list):
-        return isinstance(got, list) and len(got) == len(want) and all(_bfcl_eq(g, w) for g, w in zip(got, want, strict=False))  # noqa: E501
+        return (
+            isinstance(got, list)
+            and len(got) == len(want)
+            and all(_bfcl_eq(g, w) for g, w in zip(got, want, strict=False))
+        )
     if isinstance(want, dict):
         if not isinstance(got, dict):
             return False
@@ -180,7 +211,9 @@ def _baseline_schema(names: list[str]) -> dict[str, Any]:
 
 def _signature(spec: Any) -> str:
     props = spec.properties
-    params = ", ".join(f"{n}: {s.get('type', 'string')}" + ("" if n in spec.required else "?") for n, s in props.items())  # noqa: E501
+    params = ", ".join(
+        f"{n}: {s.get('type', 'string')}" + ("" if n in spec.required else "?") for n, s in props.items()
+    )
     return f"- {spec.name}({params}): {spec.description}"
 
 
@@ -218,7 +251,9 @@ def intent_specs() -> tuple[list[Any], str]:
     specs = [spec_from_tool(t) for t in host.tools.values() if t.plugin in FIRST_PARTY]
     have = {s.name for s in specs}
     extra = [s for s in specs_from_json(MEMORY_SPECS_JSON) if s.name not in have]
-    source = f"installed first-party plugins ({', '.join(sorted({s.name.split('.')[0] for s in specs}))})" + (f" + benchmark ToolSpecs for {', '.join(s.name for s in extra)}" if extra else "")  # noqa: E501
+    source = f"installed first-party plugins ({', '.join(sorted({s.name.split('.')[0] for s in specs}))})" + (
+        f" + benchmark ToolSpecs for {', '.join(s.name for s in extra)}" if extra else ""
+    )
     return specs + extra, source
 
 
@@ -362,27 +397,88 @@ def run_bfcl(kernel: Any, embedder: Any, cfg: dict[str, Any], limit: int | None,
 
 # -- synthetic tools for the latency curve ----------------------------------------
 _DOMAINS = [
-    ("calendar", "calendar event", "meeting"), ("mail", "email message", "email"), ("weather", "weather forecast", "forecast"),  # noqa: E501
-    ("music", "song in the music library", "song"), ("contacts", "address book contact", "contact"),
-    ("notes", "sticky note", "sticky note"), ("tasks", "to-do task", "task"), ("photos", "photo album", "album"),
-    ("maps", "map route", "route"), ("timer", "countdown timer", "timer"), ("alarm", "wake-up alarm", "alarm"),
-    ("bank", "bank transaction", "payment"), ("shop", "shopping order", "order"), ("travel", "flight booking", "flight"),  # noqa: E501
-    ("news", "news article", "headline"), ("recipes", "cooking recipe", "recipe"), ("fitness", "workout log", "workout"),  # noqa: E501
-    ("home", "smart home device", "light"), ("chat", "chat message to a friend", "message"), ("rss", "RSS feed", "feed"),  # noqa: E501
-    ("git", "git repository branch", "branch"), ("docker", "docker container", "container"), ("db", "database table", "table"),  # noqa: E501
-    ("ssh", "remote server connection", "server"), ("printer", "print job", "print job"), ("backup", "backup snapshot", "snapshot"),  # noqa: E501
-    ("vpn", "VPN connection", "VPN"), ("wifi", "wireless network", "network"), ("battery", "battery status", "battery"),
-    ("clipboard", "clipboard entry", "clipboard"), ("translate", "translation", "translation"),
-    ("currency", "currency conversion", "exchange rate"), ("stocks", "stock quote", "stock"), ("podcast", "podcast episode", "episode"),  # noqa: E501
-    ("video", "video clip", "video"), ("bookmarks", "browser bookmark", "bookmark"), ("passwords", "saved password", "password entry"),  # noqa: E501
-    ("invoices", "invoice", "invoice"), ("expenses", "expense report", "expense"), ("habits", "habit tracker entry", "habit"),  # noqa: E501
+    ("calendar", "calendar event", "meeting"),
+    ("mail", "email message", "email"),
+    ("weather", "weather forecast", "forecast"),
+    ("music", "song in the music library", "song"),
+    ("contacts", "address book contact", "contact"),
+    ("notes", "sticky note", "sticky note"),
+    ("tasks", "to-do task", "task"),
+    ("photos", "photo album", "album"),
+    ("maps", "map route", "route"),
+    ("timer", "countdown timer", "timer"),
+    ("alarm", "wake-up alarm", "alarm"),
+    ("bank", "bank transaction", "payment"),
+    ("shop", "shopping order", "order"),
+    ("travel", "flight booking", "flight"),
+    ("news", "news article", "headline"),
+    ("recipes", "cooking recipe", "recipe"),
+    ("fitness", "workout log", "workout"),
+    ("home", "smart home device", "light"),
+    ("chat", "chat message to a friend", "message"),
+    ("rss", "RSS feed", "feed"),
+    ("git", "git repository branch", "branch"),
+    ("docker", "docker container", "container"),
+    ("db", "database table", "table"),
+    ("ssh", "remote server connection", "server"),
+    ("printer", "print job", "print job"),
+    ("backup", "backup snapshot", "snapshot"),
+    ("vpn", "VPN connection", "VPN"),
+    ("wifi", "wireless network", "network"),
+    ("battery", "battery status", "battery"),
+    ("clipboard", "clipboard entry", "clipboard"),
+    ("translate", "translation", "translation"),
+    ("currency", "currency conversion", "exchange rate"),
+    ("stocks", "stock quote", "stock"),
+    ("podcast", "podcast episode", "episode"),
+    ("video", "video clip", "video"),
+    ("bookmarks", "browser bookmark", "bookmark"),
+    ("passwords", "saved password", "password entry"),
+    ("invoices", "invoice", "invoice"),
+    ("expenses", "expense report", "expense"),
+    ("habits", "habit tracker entry", "habit"),
 ]
 _ACTIONS = [
-    ("create", "Create a new {thing}.", ["create a {short} called {name}", "add a new {short} {name}", "make a {short} named {name}", "new {short}: {name}"]),  # noqa: E501
-    ("delete", "Delete a {thing}.", ["delete the {short} {name}", "remove {short} {name}", "get rid of the {short} {name}", "cancel the {short} {name}"]),  # noqa: E501
-    ("list", "List every {thing}.", ["list my {short}s", "show all {short}s", "what {short}s do I have", "give me every {short}"]),  # noqa: E501
-    ("update", "Change an existing {thing}.", ["rename the {short} {name}", "update the {short} {name}", "edit {short} {name}", "change the {short} {name}"]),  # noqa: E501
-    ("status", "Show the status of a {thing}.", ["status of the {short} {name}", "is the {short} {name} ok", "check {short} {name}", "how is the {short} {name} doing"]),  # noqa: E501
+    (
+        "create",
+        "Create a new {thing}.",
+        [
+            "create a {short} called {name}",
+            "add a new {short} {name}",
+            "make a {short} named {name}",
+            "new {short}: {name}",
+        ],
+    ),
+    (
+        "delete",
+        "Delete a {thing}.",
+        [
+            "delete the {short} {name}",
+            "remove {short} {name}",
+            "get rid of the {short} {name}",
+            "cancel the {short} {name}",
+        ],
+    ),
+    (
+        "list",
+        "List every {thing}.",
+        ["list my {short}s", "show all {short}s", "what {short}s do I have", "give me every {short}"],
+    ),
+    (
+        "update",
+        "Change an existing {thing}.",
+        ["rename the {short} {name}", "update the {short} {name}", "edit {short} {name}", "change the {short} {name}"],
+    ),
+    (
+        "status",
+        "Show the status of a {thing}.",
+        [
+            "status of the {short} {name}",
+            "is the {short} {name} ok",
+            "check {short} {name}",
+            "how is the {short} {name} doing",
+        ],
+    ),
 ]
 
 
@@ -474,7 +570,11 @@ def write_markdown(res: dict[str, Any]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--quick", action="store_true", help="BFCL 5 per category, latency on 20 requests (< 5 min on an idle 2-core machine)")  # noqa: E501
+    ap.add_argument(
+        "--quick",
+        action="store_true",
+        help="BFCL 5 per category, latency on 20 requests (< 5 min on an idle 2-core machine)",
+    )
     ap.add_argument("--bfcl-limit", type=int, default=None, help="first N lines of each BFCL category")
     ap.add_argument("--skip-bfcl", action="store_true")
     ap.add_argument("--skip-latency", action="store_true")

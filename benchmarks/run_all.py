@@ -97,7 +97,7 @@ def report(status: dict[str, dict[str, Any]] | None = None) -> Path:
         o = startup.get("oneshot_read_notes", {})
         if o:
             tool = startup.get("oneshot_tool")
-            lines += ["", f"One-shot `llmos run \"read notes.txt\"` (new process, tool {tool}):", ""]
+            lines += ["", f'One-shot `llmos run "read notes.txt"` (new process, tool {tool}):', ""]
             lines += ["| part | median s |", "| --- | --- |"]
             lines += [f"| {k} | {v:.3f} |" for k, v in o.items()]
         rss = startup.get("session_rss")

@@ -36,7 +36,7 @@ from . import hookspecs
 from .errors import PluginError
 from .tools import NAME_RE, Tool, make_tool
 
-__all__ = ["PluginInfo", "PluginHost", "load_plugins", "ENTRY_POINT_GROUP"]
+__all__ = ["ENTRY_POINT_GROUP", "PluginHost", "PluginInfo", "load_plugins"]
 
 ENTRY_POINT_GROUP = "llmos"
 # Plugins shipped inside the core distribution, loaded like entry points (unless one has the same name).
@@ -267,7 +267,8 @@ def load_plugins(
             try:
                 module = ep.load()
             except Exception as exc:  # noqa: BLE001 - a broken plugin must not stop the others
-                host.fail(ep.name, f"import failed: {type(exc).__name__}: {exc}", version=version, distribution=dist_name)
+                message = f"import failed: {type(exc).__name__}: {exc}"
+                host.fail(ep.name, message, version=version, distribution=dist_name)
                 continue
             host.add(ep.name, module, version=version, distribution=dist_name)
         for ep_name, proxy, version, dist_name in pending:

@@ -50,6 +50,8 @@ def fail() -> str:
 if __name__ == "__main__":
     app.run()
 '''
+
+
 @pytest.fixture(autouse=True)
 def _only_mcp(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LLMOS_PLUGINS", "mcp")

@@ -91,6 +91,7 @@ def test_i2_in_process_objects_are_isolated_per_plugin(monkeypatch):
     from llmos_shell import hookimpl
 
     monkeypatch.delenv("LLMOS_PLUGINS")
+
     class Bad:
         @hookimpl
         def register_tools(self, register):

@@ -56,4 +56,4 @@ def test_spoken_question_gets_a_model_answer_spoken_back(isolated: Path) -> None
     assert read and read[0]["ok"] and "noon on Friday" in read[0]["output"]
     assert not data["direct"] and data["answer"]
     said, heard_back = words(data["answer"]), words(spoken)
-    assert len(said & heard_back) >= 0.7 * len(said), (said - heard_back)  # the answer audio says the answer
+    assert len(said & heard_back) >= 0.7 * len(said), said - heard_back  # the answer audio says the answer

@@ -103,8 +103,12 @@ def _engine(mode: str | None) -> Any:
 def explain(
     tool: Annotated[str, typer.Argument(help="Tool name, e.g. files.write or system.run.")],
     args: Annotated[list[str] | None, typer.Argument(help="key=value arguments, or the command / path.")] = None,
-    effects: Annotated[str | None, typer.Option(help="Effects when the tool is unknown: read,write,execute,network.")] = None,  # noqa: E501
-    from_: Annotated[list[str] | None, typer.Option("--from", help="Untrusted context, e.g. file:notes.txt (repeatable).")] = None,  # noqa: E501
+    effects: Annotated[
+        str | None, typer.Option(help="Effects when the tool is unknown: read,write,execute,network.")
+    ] = None,
+    from_: Annotated[
+        list[str] | None, typer.Option("--from", help="Untrusted context, e.g. file:notes.txt (repeatable).")
+    ] = None,
     mode: Annotated[str | None, typer.Option(help="Evaluate as if this mode were set.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:

@@ -245,5 +245,3 @@ def format_record(rec: dict[str, Any]) -> str:
         f"{rec.get('seq', '?'):>5} {rec.get('time', '')} {rec.get('decision', '')!s:5} "
         f"{rec.get('tool', '')} {args}  [{rec.get('rule', '')}]"
     )
-
-

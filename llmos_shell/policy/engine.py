@@ -165,7 +165,7 @@ class PolicyEngine:
         return (action.tool,)
 
     def remember_session_allow(self, action: Action) -> None:
-        """"Always for this session": later asks from rules/defaults for the same tool
+        """ "Always for this session": later asks from rules/defaults for the same tool
         and the same command (or paths) become allow. Floors still ask."""
         self._session.add(self._session_key(action))
 

@@ -126,23 +126,69 @@ _SECRET_KEYS = (
 
 #: (recognizer, priority): on overlapping spans the higher priority, then the longer span, wins.
 DEFAULT_RECOGNIZERS: tuple[tuple[Recognizer, int], ...] = (
-    (_regex("PRIVATE_KEY", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|.*\Z)", re.DOTALL), 100),  # noqa: E501
+    (
+        _regex(
+            "PRIVATE_KEY",
+            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----(?:.*?-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|.*\Z)",
+            re.DOTALL,
+        ),
+        100,
+    ),
     (_regex("CREDENTIALS", r"(?<=://)[^\s/:@]+:[^\s/@]+(?=@)"), 95),
-    (_regex("BEARER_TOKEN", r"(?i)\b(?:authorization|proxy-authorization)\s*[:=]\s*(?:bearer|basic|token|digest)\s+([A-Za-z0-9._~+/=-]{4,})", group=1), 95),  # noqa: E501
+    (
+        _regex(
+            "BEARER_TOKEN",
+            r"(?i)\b(?:authorization|proxy-authorization)\s*[:=]\s*(?:bearer|basic|token|digest)\s+([A-Za-z0-9._~+/=-]{4,})",
+            group=1,
+        ),
+        95,
+    ),
     (_regex("BEARER_TOKEN", r"(?i)\bbearer\s+([A-Za-z0-9._~+/-]{16,}=*)", group=1), 90),
     (_regex("AWS_KEY", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[0-9A-Z]{16}\b"), 90),
     (_regex("GITHUB_TOKEN", r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})\b"), 90),
     (_regex("SLACK_TOKEN", r"\bxox[abprsoe]-[A-Za-z0-9-]{10,}\b|https://hooks\.slack\.com/services/[A-Za-z0-9/]+"), 90),
-    (_regex("API_KEY", r"\bsk-(?:proj-|ant-|live_|test_)?[A-Za-z0-9_-]{20,}\b|\bhf_[A-Za-z0-9]{30,}\b|\bAIza[0-9A-Za-z_-]{35}\b|\bglpat-[A-Za-z0-9_-]{20,}\b|\bnpm_[A-Za-z0-9]{36}\b|\bxai-[A-Za-z0-9]{40,}\b"), 90),  # noqa: E501
+    (
+        _regex(
+            "API_KEY",
+            r"\bsk-(?:proj-|ant-|live_|test_)?[A-Za-z0-9_-]{20,}\b|\bhf_[A-Za-z0-9]{30,}\b|\bAIza[0-9A-Za-z_-]{35}\b|\bglpat-[A-Za-z0-9_-]{20,}\b|\bnpm_[A-Za-z0-9]{36}\b|\bxai-[A-Za-z0-9]{40,}\b",
+        ),
+        90,
+    ),
     (_regex("JWT", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), 85),
-    (_regex("PASSWORD", rf"""(?i)(?:\b|_)(?:{_SECRET_KEYS})["']?\s*[=:]\s*("[^"\n]*"|'[^'\n]*'|[^\s,;&"'<>]+)""", group=1), 80),  # noqa: E501
+    (
+        _regex(
+            "PASSWORD",
+            rf"""(?i)(?:\b|_)(?:{_SECRET_KEYS})["']?\s*[=:]\s*("[^"\n]*"|'[^'\n]*'|[^\s,;&"'<>]+)""",
+            group=1,
+        ),
+        80,
+    ),
     (_regex("EMAIL", r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"), 70),
     (_regex("IBAN", r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b", check=_iban_check), 65),
-    (_regex("CREDIT_CARD", r"\b(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})\b", check=_card_check), 60),  # noqa: E501
+    (
+        _regex(
+            "CREDIT_CARD",
+            r"\b(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{1,7}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})\b",
+            check=_card_check,
+        ),
+        60,
+    ),
     (_regex("US_SSN", r"\b(\d{3})-(\d{2})-(\d{4})\b", check=_ssn_check), 60),
-    (_regex("UK_NINO", r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"), 55),  # noqa: E501
+    (
+        _regex(
+            "UK_NINO", r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
+        ),
+        55,
+    ),
     (_regex("ES_NIF", r"\b(\d{8})-?([A-Za-z])\b", check=_nif_check), 55),
-    (_regex("PHONE", r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}\b|(?<![\w+])\+\d{10,14}\b", check=_phone_check), 50),  # noqa: E501
+    (
+        _regex(
+            "PHONE",
+            r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]\d{3,4}\b|(?<![\w+])\+\d{10,14}\b",  # noqa: E501
+            check=_phone_check,
+        ),
+        50,
+    ),
     (_regex("UK_NHS", r"\b\d{3}[ -]?\d{3}[ -]?\d{4}\b", check=_nhs_check), 40),
 )
 

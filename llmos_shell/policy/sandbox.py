@@ -233,4 +233,3 @@ def run_command(
     if timed_out:
         text += f"\n[llmos: command timed out after {timeout:g} s; process group killed]\n"
     return CommandResult(code if code is not None else -9, text, truncated, timed_out, sandboxed)
-

@@ -219,8 +219,10 @@ def _model_fill(spec: ToolSpec, text: str, names: list[str], lit: Literals, kern
     described = "; ".join(f"{n}: {props[n].get('description', _type(props[n]))}" for n in names)
     messages = [
         {"role": "system", "content": "Fill in the arguments of a function call. Copy the values from the request."},
-        {"role": "user", "content": f"Function {spec.name}: {spec.description}\nArguments: {described}\n"
-                                    f"Request: {text}"},  # fmt: skip
+        {
+            "role": "user",
+            "content": f"Function {spec.name}: {spec.description}\nArguments: {described}\nRequest: {text}",
+        },
     ]
     try:
         out = kernel.complete_json(messages, schema, max_tokens=128)

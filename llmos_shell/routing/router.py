@@ -48,8 +48,10 @@ def _kind(word: str) -> str:
 
 def file_kinds(spec: ToolSpec) -> frozenset[str]:
     """File kinds (extensions) a tool's description or path-argument descriptions name."""
-    text = spec.description + " " + " ".join(
-        str(s.get("description", "")) for n, s in spec.properties.items() if spec.is_path(n)
+    text = (
+        spec.description
+        + " "
+        + " ".join(str(s.get("description", "")) for n, s in spec.properties.items() if spec.is_path(n))
     )
     return frozenset(k for k in (_kind(w) for w in re.findall(r"\b[A-Za-z0-9]{2,5}\b", text)) if k in MEDIA_KINDS)
 

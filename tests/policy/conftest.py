@@ -72,4 +72,3 @@ def make_engine(ws: Workspace) -> Callable[..., PolicyEngine]:
         )
 
     return make
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -34,7 +35,7 @@ def test_chain_is_valid(log):
     recs = list(log.records())
     assert [r["seq"] for r in recs] == [1, 2, 3, 4, 5]
     assert recs[0]["prev"] == GENESIS
-    assert all(b["prev"] == a["hash"] for a, b in zip(recs, recs[1:], strict=False))
+    assert all(b["prev"] == a["hash"] for a, b in itertools.pairwise(recs))
     assert set(recs[0]) >= {"time", "tool", "arguments", "rule", "mode", "provenance", "decision", "outcome", "hash"}
 
 
@@ -76,7 +77,7 @@ def test_detects_tail_replacement(log, tmp_path):
     for i in range(5):
         other.record(tool=f"x{i}", arguments={}, decision="deny")
     _write(log, lines[:4] + _lines(other)[4:])
-    ok, problems = log.verify()
+    ok, _problems = log.verify()
     assert not ok
 
 

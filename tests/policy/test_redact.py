@@ -44,7 +44,7 @@ def test_d1_canaries_become_placeholders():
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('db_password: "s3cr3t pass"', 'db_password: <PASSWORD>'),
+        ('db_password: "s3cr3t pass"', "db_password: <PASSWORD>"),
         ("export API_KEY=abcd1234", "export API_KEY=<PASSWORD>"),
         ("https://bob:s3cret@example.com/x", "https://<CREDENTIALS>@example.com/x"),
         ("curl 'https://api.x.com/v1?token=tok_ABC123&q=1'", "curl 'https://api.x.com/v1?token=<PASSWORD>&q=1'"),
@@ -79,9 +79,7 @@ def test_d2_exact_spans():
         ("US_SSN", "536-22-1234"),
         ("PHONE", "+1 (212) 555-0134"),
     ]
-    assert redact(text) == (
-        "Contact <EMAIL>, card <CREDIT_CARD>, IBAN <IBAN>, SSN <US_SSN>, phone <PHONE>."
-    )
+    assert redact(text) == ("Contact <EMAIL>, card <CREDIT_CARD>, IBAN <IBAN>, SSN <US_SSN>, phone <PHONE>.")
 
 
 def test_d2_checksums_reject_lookalikes():
