@@ -61,7 +61,7 @@ def test_complete_json(server: str) -> None:
 
 def test_cli_through_openai_backend(server: str, isolated: Path) -> None:
     (isolated / "config" / "llmos.toml").write_text(
-        f'[model]\nbackend = "openai"\nmax_tokens = 16\n[openai]\nbase_url = "{server}"\n'
+        f'[model]\nbackend = "openai"\nmax_tokens = 16\n[router]\nenabled = false\n[openai]\nbase_url = "{server}"\n'
     )
     r = run_cli("run", "--json", "Say hi.")
     assert r.returncode == 0, r.stderr

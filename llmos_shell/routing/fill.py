@@ -188,10 +188,18 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     return result
 
 
+# Parameters whose value the model composes rather than copies (still validated, still policed).
+GENERATED = frozenset({"command"})
+
+
 def _choice_schema(name: str, schema: dict[str, Any], spec: ToolSpec, text: str, lit: Literals) -> dict[str, Any]:
     t = _type(schema)
     if "enum" in schema:
         return {"enum": schema["enum"]}
+    if t == "string" and name in GENERATED and not (lit.quoted or lit.urls):
+        # a shell command is rarely in the words of a request ("how much disk space is free"):
+        # the model writes it, under a length limit, and the policy layer asks before it runs
+        return {"type": "string", "minLength": 1, "maxLength": 200}
     if t == "string":
         choices: list[str] = []
         for value in (*lit.paths, *lit.globs, *lit.urls, *lit.quoted) if spec.is_path(name) else (
