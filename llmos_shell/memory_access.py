@@ -31,12 +31,16 @@ def get_store(settings: Any = None, *, read_only: bool = False) -> Any:
     """The process's store; raises a user-facing error when memory is unavailable."""
     global _store
     with _lock:
-        if _store is not None:
-            return _store
         if settings is None:
             from .config import load_settings
 
             settings, _ = load_settings()
+        path = store_path(settings).expanduser().absolute()
+        if _store is not None:
+            if Path(_store.path) == path:
+                return _store
+            _store.close()  # the configuration points elsewhere now (another profile or data dir)
+            _store = None
         if not settings.memory.enabled:
             raise UsageError("memory is disabled (memory.enabled = false in llmos.toml)")
         try:
@@ -50,7 +54,7 @@ def get_store(settings: Any = None, *, read_only: bool = False) -> Any:
             embedder = llmos_memory.LlamaCppEmbedder(settings.memory.embedder)
         try:
             _store = llmos_memory.MemoryStore.open(
-                store_path(settings), embedder=embedder, redactor=Redactor().redact, read_only=read_only
+                path, embedder=embedder, redactor=Redactor().redact, read_only=read_only
             )
         except llmos_memory.MemoryError_ as exc:
             raise MemoryStoreError(str(exc)) from None

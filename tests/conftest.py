@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ LLMOS = [sys.executable, "-m", "llmos_shell"]
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Every test gets its own config, data and cache dirs and working directory."""
     for name in ("config", "data", "cache"):
         (tmp_path / name).mkdir()
@@ -23,7 +24,10 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(work)
     monkeypatch.delenv("LLMOS_PLUGINS", raising=False)
     monkeypatch.delenv("LLMOS_STRICT_PLUGINS", raising=False)
-    return tmp_path
+    yield tmp_path
+    from llmos_shell.memory_access import close_store
+
+    close_store()
 
 
 @pytest.fixture(scope="session")
