@@ -24,7 +24,7 @@ import os
 import secrets
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -444,6 +444,31 @@ class Workspace:
             return sorted(out, key=lambda d: d.name)
         finally:
             os.close(fd)
+
+    def tree(
+        self, start: str = ".", *, enter: Callable[[str], bool] = lambda name: True
+    ) -> Iterator[tuple[str, DirEntry]]:
+        """Every entry below ``start`` as ``(workspace-relative path, entry)``, depth first.
+
+        A directory's entries all come before its subdirectories' (in listing order); a
+        subdirectory is entered only when ``enter(name)`` is true. Symlinks are reported, never
+        followed. Directories that cannot be read (permissions, a component swapped for a
+        symlink) are skipped.
+        """
+        stack = [start]
+        while stack:
+            current = stack.pop()
+            try:
+                entries = self.listdir(current)
+            except (ToolError, OSError):
+                continue
+            subdirs = []
+            for entry in entries:
+                rel = entry.name if current == "." else f"{current}/{entry.name}"
+                yield rel, entry
+                if entry.kind == "dir" and enter(entry.name):
+                    subdirs.append(rel)
+            stack.extend(reversed(subdirs))
 
     def walk(self, path: str = ".", *, max_entries: int = 10_000) -> Iterator[str]:
         """Workspace-relative paths of regular files below ``path``, not following symlinks."""

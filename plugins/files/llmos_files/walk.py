@@ -6,7 +6,6 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from llmos_shell.errors import ToolError
 from llmos_shell.policy.boundary import Workspace
 
 __all__ = ["Walked", "rel_to_root", "walk"]
@@ -36,23 +35,11 @@ def walk(ws: Workspace, start: str, *, skip_dirs: frozenset[str], max_files: int
     then yields a final entry of kind ``limit``. Directories that cannot be read
     (permissions, a component swapped for a symlink) are skipped.
     """
-    stack = [start]
     files = 0
-    while stack:
-        current = stack.pop()
-        try:
-            entries = ws.listdir(current)
-        except (ToolError, OSError):
-            continue
-        subdirs = []
-        for entry in entries:
-            rel = entry.name if current == "." else f"{current}/{entry.name}"
-            yield Walked(rel, entry.name, entry.kind, entry.size)
-            if entry.kind == "dir" and entry.name not in skip_dirs:
-                subdirs.append(rel)
-            elif entry.kind == "file":
-                files += 1
-                if files >= max_files:
-                    yield Walked(current, "", "limit", 0)
-                    return
-        stack.extend(reversed(subdirs))
+    for rel, entry in ws.tree(start, enter=lambda name: name not in skip_dirs):
+        yield Walked(rel, entry.name, entry.kind, entry.size)
+        if entry.kind == "file":
+            files += 1
+            if files >= max_files:
+                yield Walked(rel.rpartition("/")[0] or ".", "", "limit", 0)
+                return

@@ -253,23 +253,11 @@ class Library:
 
     def _documents(self, ws: Workspace, start: str) -> tuple[list[str], bool]:
         out: list[str] = []
-        stack = [start]
-        while stack:
-            current = stack.pop()
-            try:
-                entries = ws.listdir(current)
-            except (ToolError, OSError):
-                continue
-            subdirs = []
-            for entry in entries:
-                rel = entry.name if current == "." else f"{current}/{entry.name}"
-                if entry.kind == "dir" and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
-                    subdirs.append(rel)
-                elif entry.kind == "file" and kind_of(entry.name) is not None and not entry.name.startswith("."):
-                    out.append(rel)
-                    if len(out) >= self.config.max_files:
-                        return sorted(out), True
-            stack.extend(reversed(subdirs))
+        for rel, entry in ws.tree(start, enter=lambda name: name not in SKIP_DIRS and not name.startswith(".")):
+            if entry.kind == "file" and kind_of(entry.name) is not None and not entry.name.startswith("."):
+                out.append(rel)
+                if len(out) >= self.config.max_files:
+                    return sorted(out), True
         return sorted(out), False
 
     def _ingest_file(
