@@ -94,6 +94,10 @@ def register_tools(register: Any) -> None:
             "remember that {text}", "please remember {text}", "don't forget that {text}",
             "make a note that {text}", "keep in mind that {text}", "note for later: {text}",
             "save this to memory: {text}", "store the fact that {text}",
+            "memorize that {text}",
+            "{text}, remember that",
+            "remember for next time: {text}", "add to your memory that {text}", "note that {text}",
+            "commit this to memory: {text}", "don't forget: {text}",
         ],
         effects=["write"],
     )  # fmt: skip
@@ -103,6 +107,9 @@ def register_tools(register: Any) -> None:
             "what do you remember about {query}", "do you remember {query}", "recall {query}",
             "what did I tell you about {query}", "look up my notes about {query}",
             "search my memories for {query}", "what's my {query} again?",
+            "do you remember {query}?", "look in your memory for {query}", "is {query} in your memories?",
+            "remind me {query}", "what did I say {query} was", "check your memory for {query}",
+            "any memories about {query}?", "what have I told you about {query}",
         ],
         effects=["read"],
     )  # fmt: skip
@@ -111,6 +118,10 @@ def register_tools(register: Any) -> None:
         examples=[
             "forget {query}", "forget everything about {query}", "delete the memory about {query}",
             "remove {query} from your memory", "erase what you know about {query}", "forget memory {query}",
+            "stop remembering {query}",
+            "unlearn {query}",
+            "delete what I told you about {query}", "forget that {query}", "purge {query} from memory",
+            "you can forget {query} now", "delete memory {query}",
         ],
         effects=["write"],
     )  # fmt: skip

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,16 @@ __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 _STRIP = " \t.,;:!?\"'`“”"
+_LEAD_STRIP = " \t,;:\"'`“”"  # a leading "." belongs to a path ("./examples")
+# Words that introduce a free-text value rather than belong to it ("the phrase hello world").
+_TEXT_INTRO = re.compile(r"^(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+(?=\S)", re.I)
+# What a request may add after a shell command ("df -h in the terminal", "... and show the result").
+_COMMAND_TAIL = re.compile(
+    r"(?:\s+(?:in|on|from|using|with)\s+(?:the|a|my)\s+(?:terminal|shell|console|command line)"
+    r"|\s+and\s+(?:show|tell|give|print)\s+(?:me\s+)?(?:the\s+|its\s+|what\s+it\s+)?(?:result|output|says|prints)s?"
+    r"|\s+for\s+me)+[\s.!?]*$",
+    re.I,
+)
 _LEADING_ARTICLES = re.compile(r"^(?:(?:the|a|an|my|this|that|file|folder|directory|named|called)\s+)+", re.I)
 _TRAILING_NOUNS = re.compile(r"\s+(?:folder|directory|dir|file)$", re.I)
 # Politeness a request may end with, after the last slot of a template.
@@ -103,10 +114,56 @@ def match_template(examples: Sequence[str], text: str) -> tuple[dict[str, str], 
         regex, weight = compiled
         m = regex.match(request)
         if m and weight > best[0]:
-            slots = {k: v.strip(_STRIP) for k, v in m.groupdict().items() if v and v.strip(_STRIP)}
+            slots = {k: _strip(v) for k, v in m.groupdict().items() if v and _strip(v)}
             if slots:
                 best = (weight, slots, example)
     return best[1], best[2]
+
+
+def _strip(value: str) -> str:
+    return value.rstrip(_STRIP).lstrip(_LEAD_STRIP)
+
+
+def _free_text(value: str, lit: Literals) -> str:
+    """A free-text slot: the quoted text inside it, else the words after "the phrase" and the like."""
+    for quoted in lit.quoted:
+        if quoted in value:
+            return quoted
+    return _TEXT_INTRO.sub("", value)
+
+
+def _after_colon(text: str) -> str | None:
+    """The words after a request's first ": " (the payload of "say this: ...")."""
+    head, sep, tail = text.partition(": ")
+    tail = _strip(tail)
+    return tail if sep and head.strip() and tail and len(head.split()) <= 8 else None
+
+
+def _executable(word: str) -> bool:
+    return bool(re.fullmatch(r"[\w.+-]+", word)) and shutil.which(word) is not None
+
+
+def command_in(value: str) -> str | None:
+    """The shell command in ``value``: from the first word that is an installed program, minus
+    trailing words addressed to the assistant ("... in the terminal", "... and show the result")."""
+    words = value.split()
+    for i, word in enumerate(words):
+        if _executable(word):
+            command = _COMMAND_TAIL.sub("", " ".join(words[i:])).rstrip(" ?!,;")
+            if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
+                command = command[:-1]
+            return command or None
+    return None
+
+
+def _existing_words(text: str, used: set[str]) -> list[str]:
+    """Words of the request naming a file or folder that exists here ("list tests")."""
+    found = []
+    for word in re.findall(r"[\w.~/+-]+", text):
+        word = word.rstrip(".")
+        if len(word) > 1 and word not in used and word not in found and looks_like_path(word):
+            found.append(word)
+    return found
 
 
 def _type(schema: dict[str, Any]) -> str:
@@ -156,18 +213,41 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if spec.is_path(name) and not looks_like_path(value):
                 result.rejected[name] = value
                 continue
+            if name in GENERATED:
+                quoted = next((q for q in lit.quoted if q in value), None)
+                value = quoted or command_in(value) or value
+            elif _type(schema) == "string" and not spec.is_path(name) and name not in ("pattern", "glob"):
+                value = _free_text(value, lit)
             result.arguments[name] = _coerce(value, schema)
             result.sources[name] = "slot"
             used.add(value)
-    for name, schema in props.items():
+    # Required arguments first, and name patterns before folders: "where is config.yaml?" names a file.
+    order = sorted(props, key=lambda n: (n not in required, n not in ("pattern", "glob")))
+    for name in order:
+        schema = props[name]
         if name in result.arguments:
             continue
-        if spec.is_path(name):
+        if name in ("pattern", "glob") and not spec.is_path(name):
+            pool = [p for p in (*lit.globs, *lit.paths) if p not in used and "/" not in p.rstrip("/")]
+            if pool:
+                result.arguments[name] = pool[0]
+                result.sources[name] = "literal"
+                used.add(pool[0])
+        elif spec.is_path(name):
             pool = [p for p in (*lit.paths, *lit.globs) if p not in used]
+            if not pool:
+                pool = _existing_words(text, used)
             if pool and (name in required or len(pool) == 1):
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"
                 used.add(pool[0])
+        elif name in GENERATED and name in required and (command := command_in(text)):
+            result.arguments[name] = command
+            result.sources[name] = "literal"
+        elif _type(schema) == "string" and "enum" not in schema and name in required and (after := _after_colon(text)):
+            # "read aloud: the oven is ready", "search my notes: when is the deadline"
+            result.arguments[name] = after
+            result.sources[name] = "literal"
         elif _type(schema) == "string" and "enum" not in schema and lit.quoted and name in required:
             pool = [q for q in lit.quoted if q not in used]
             if pool:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import paths
+from .lexical import TermIndex
+from .literals import extract_literals
 from .specs import ToolSpec
 
 __all__ = ["NO_TOOL", "NO_TOOL_EXAMPLES", "Candidate", "Embedder", "ToolIndex"]
@@ -29,9 +31,25 @@ NO_TOOL_EXAMPLES = (
     "write a haiku about autumn", "what is 12 times 7?", "translate 'good night' into Spanish",
     "summarize the theory of relativity in one sentence", "what's the difference between TCP and UDP?",
     "give me three ideas for a birthday present", "what year did the Berlin wall fall?",
+    "how do I read a CSV file in pandas?", "what is the best way to remember vocabulary?",
+    "how do you say good morning in French?", "explain what a file system is", "what is a shell script?",
+    "how do I write a for loop in bash?", "what does grep do?", "why is the sky blue?",
+    "recommend a good book to read", "what is the speed of light?", "write a short poem about the sea",
+    "how many days are in a leap year?", "who painted the Mona Lisa?", "what is machine learning?",
+    "can you help me plan a trip to Rome?", "what should I cook for dinner tonight?",
+    "what is the square root of 144?", "how does a neural network learn?", "define the word serendipity",
+    "what is the tallest mountain in the world?", "how do I center a div in CSS?", "convert 5 miles to kilometers",
+    "what's a good name for a cat?", "give me tips for a job interview", "how do vaccines work?",
+    "what is the difference between a list and a tuple?", "compose an email declining a meeting",
+    "how long should I boil an egg?", "what causes earthquakes?", "tell me a fun fact about octopuses",
+    "what's the plural of mouse?", "how do I improve my memory?", "what does the acronym PDF stand for?",
+    "who was the first person on the moon?", "explain recursion simply", "I'm bored, any suggestions?",
+    "what is 15 percent of 80?", "how do I say thank you in German?", "what rhymes with orange?",
+    "how are you today?", "nice work, thank you!", "what is an operating system?",
 )  # fmt: skip
 
 TOP_N = 1  # phrases averaged into a tool's score
+LEXICAL_WEIGHT = 0.15  # weight of the word evidence (lexical.py, 0..1) added to the embedding similarity
 _SLOT = re.compile(r"\{(\w+)\}")
 _FILLERS = {"path": "notes.txt", "file": "notes.txt", "directory": "docs", "pattern": "*.pdf", "text": "something"}
 
@@ -39,6 +57,20 @@ _FILLERS = {"path": "notes.txt", "file": "notes.txt", "directory": "docs", "patt
 def render_example(example: str) -> str:
     """An example phrase with its ``{slots}`` replaced by plausible words, for embedding."""
     return _SLOT.sub(lambda m: _FILLERS.get(m.group(1), m.group(1).replace("_", " ")), example)
+
+
+def generic_arguments(text: str) -> str:
+    """``text`` with its literal arguments replaced by the words phrases are rendered with.
+
+    "save 'call mom' in reminders/today.md" -> "save 'something' in notes.txt": what the
+    request does, without what it is about.
+    """
+    lit = extract_literals(text)
+    for value in lit.quoted:
+        text = text.replace(value, _FILLERS["text"])
+    for value in sorted((*lit.paths, *lit.globs), key=len, reverse=True):
+        text = text.replace(value, _FILLERS["pattern"] if "*" in value else _FILLERS["path"])
+    return text
 
 
 class Embedder:
@@ -74,11 +106,12 @@ class Candidate:
     score: float
     matched: str  # the phrase that scored best
     similarity: float | None = None  # embedding similarity alone, when ``score`` adds evidence
+    lexical: float = 0.0  # word evidence (0..1, lexical.py)
 
     def as_dict(self) -> dict[str, Any]:
         return {"tool": None if self.tool == NO_TOOL else self.tool, "score": round(self.score, 4),
                 "similarity": round(self.score if self.similarity is None else self.similarity, 4),
-                "matched": self.matched}  # fmt: skip
+                "lexical": round(self.lexical, 4), "matched": self.matched}  # fmt: skip
 
 
 class ToolIndex:
@@ -97,6 +130,11 @@ class ToolIndex:
             self.owners.append(NO_TOOL)
             self.phrases.append(phrase)
         self.vectors = self._vectors(cache)
+        # Word evidence from the example phrases (a tool without any falls back to its description).
+        self.terms = TermIndex(
+            [(spec.name, p) for spec in specs for p in (spec.examples or (spec.description,))]
+            + [(NO_TOOL, p) for p in NO_TOOL_EXAMPLES]
+        )
 
     def _vectors(self, cache: bool) -> Any:
         import numpy as np
@@ -122,15 +160,20 @@ class ToolIndex:
         return vectors
 
     def rank(self, text: str) -> list[Candidate]:
-        """Tools (and ``none``) by phrase similarity to ``text``, best first.
+        """Tools (and ``none``) by phrase similarity and word evidence, best first.
 
-        A tool's score is the mean of its best ``TOP_N`` phrase similarities (one lucky
-        phrase counts less than several close ones); ``matched`` is its best phrase.
+        A tool's similarity is the mean of its best ``TOP_N`` phrase similarities;
+        its score adds ``LEXICAL_WEIGHT`` times its word evidence; ``matched`` is its
+        best phrase.
         """
         import numpy as np
 
         q = np.asarray(self.embedder.query(text), dtype=np.float32).reshape(-1)
         scores = self.vectors @ q
+        generic = generic_arguments(text)
+        if generic != text:
+            g = np.asarray(self.embedder.query(generic), dtype=np.float32).reshape(-1)
+            scores = (scores + self.vectors @ g) / 2
         best: dict[str, Candidate] = {}
         seen: dict[str, list[float]] = {}
         for i in np.argsort(-scores):
@@ -140,6 +183,9 @@ class ToolIndex:
                 got.append(float(scores[int(i)]))
             if owner not in best:
                 best[owner] = Candidate(owner, float(scores[int(i)]), self.phrases[int(i)])
+        lexical = self.terms.scores(text)
         for owner, c in best.items():
-            c.score = sum(seen[owner]) / len(seen[owner])
+            c.similarity = sum(seen[owner]) / len(seen[owner])
+            c.lexical = lexical.get(owner, 0.0)
+            c.score = c.similarity + LEXICAL_WEIGHT * c.lexical
         return sorted(best.values(), key=lambda c: -c.score)

@@ -41,6 +41,13 @@ MEDIA_KINDS = {
 }  # fmt: skip
 
 
+# Kinds of plain-text files: naming one argues against a tool that declares media kinds.
+TEXT_KINDS = {
+    "txt", "md", "rst", "csv", "tsv", "json", "jsonl", "yaml", "yml", "toml", "ini", "cfg", "conf", "log",
+    "py", "js", "ts", "c", "h", "cpp", "rs", "go", "java", "sh", "html", "xml", "sql", "env",
+}  # fmt: skip
+
+
 def _kind(word: str) -> str:
     w = word.lower().lstrip(".")
     return _KIND_ALIASES.get(w, w)
@@ -124,10 +131,13 @@ class Router:
             score += TEMPLATE_BONUS
         if any(spec.is_path(n) for n in f.missing):
             score -= MISSING_PATH_PENALTY
-        named = {_kind(p.rsplit(".", 1)[1]) for p in lit.paths if "." in p.rsplit("/", 1)[-1]} & MEDIA_KINDS
+        every = {_kind(p.rsplit(".", 1)[1]) for p in lit.paths if "." in p.rsplit("/", 1)[-1]}
+        named = every & MEDIA_KINDS
         kinds = self.kinds[c.tool]
         if named and kinds:
             score += KIND_BONUS if named & kinds else -KIND_BONUS
+        elif kinds and every & TEXT_KINDS and any(spec.is_path(n) for n in spec.required):
+            score -= KIND_BONUS  # a text file ("notes.md") for a tool that takes images or audio
         elif named and not kinds and any(spec.is_path(n) for n in spec.properties):
             score -= KIND_BONUS / 2
         return score, f
@@ -140,7 +150,7 @@ class Router:
         rescored = []
         for c in ranked[:SHORTLIST]:
             score, fills[c.tool] = self._evidence(c, text, lit)
-            rescored.append(Candidate(c.tool, score, c.matched, similarity=c.score))
+            rescored.append(Candidate(c.tool, score, c.matched, similarity=c.similarity, lexical=c.lexical))
         if NO_TOOL not in fills:
             none = next((c for c in ranked if c.tool == NO_TOOL), None)
             if none is not None:

@@ -1,0 +1,81 @@
+"""Word evidence for tool retrieval: which tool's phrases use the request's words.
+
+Sentence embeddings of a small model are dominated by the topic of a request ("my
+dentist", "notes.txt"), not by the verb that tells neighbouring tools apart
+("remember" vs "forget", "read" vs "find"). This index counts the request's words and
+word pairs that occur in a tool's description and example phrases, each weighted by
+its inverse tool frequency: a word every tool uses ("file") counts for little, a word
+only one tool uses ("forget", "aloud", "grep") for a lot. Slots (``{path}``) and the
+literals of a request (paths, globs, quoted text, URLs) are not words here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from itertools import pairwise
+
+from .literals import extract_literals
+
+__all__ = ["TermIndex", "terms"]
+
+_WORD = re.compile(r"[a-z0-9]+")
+_SLOT = re.compile(r"\{\w+\}")
+_STOP = frozenset(
+    "a an the of to in on at for from by with and or but is are was were be been am it its this that these "
+    "those me my mine i you your we our us they them their he she his her please can could would will shall "
+    "do does did what which who whom how there here some any all so just then than as into out up".split()
+)
+_SUFFIXES = ("ing", "ed", "es", "s")
+LEAD_WEIGHT = 2.0
+PRIOR_WEIGHT = 1.0  # term weight no owner has: one shared word alone is not the whole evidence
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    text = _SLOT.sub(" | ", text)
+    lit = extract_literals(text)
+    for value in (*lit.urls, *lit.quoted, *lit.paths, *lit.globs):
+        text = text.replace(value, " | ")
+    words = [_stem(w) for w in _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))]
+    return [w for w in words if w not in _STOP]
+
+
+def terms(text: str) -> set[str]:
+    """Stemmed content words of ``text`` and its adjacent word pairs (``read_aloud``)."""
+    words = _words(text)
+    return set(words) | {f"{a}_{b}" for a, b in pairwise(words)}
+
+
+class TermIndex:
+    """Per owner (a tool, or "none"), the terms of its phrases, weighted by inverse owner frequency."""
+
+    def __init__(self, phrases: Iterable[tuple[str, str]]) -> None:
+        self.terms: dict[str, set[str]] = {}
+        for owner, phrase in phrases:
+            self.terms.setdefault(owner, set()).update(terms(phrase))
+        n = len(self.terms)
+        df: dict[str, int] = {}
+        for owned in self.terms.values():
+            for term in owned:
+                df[term] = df.get(term, 0) + 1
+        # BM25's idf, floored at 0: a term most owners share carries no evidence.
+        self.idf = {t: max(0.0, math.log((n - d + 0.5) / (d + 0.5) + 1.0) - math.log(2.0)) for t, d in df.items()}
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Owner -> share of the request's known term weight that the owner's phrases use (0..1)."""
+        weight = {t: self.idf[t] for t in terms(text) if self.idf.get(t, 0.0) > 0.0}
+        words = _words(text)
+        if words and words[0] in weight:
+            weight[words[0]] *= LEAD_WEIGHT  # "ask ...", "forget ...": a command's first word says the most
+        total = sum(weight.values()) + PRIOR_WEIGHT
+        if total == PRIOR_WEIGHT:
+            return dict.fromkeys(self.terms, 0.0)
+        return {owner: sum(w for t, w in weight.items() if t in owned) / total for owner, owned in self.terms.items()}

