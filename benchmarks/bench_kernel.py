@@ -33,7 +33,7 @@ def main() -> int:
 
     from llmos_shell.config import ModelSettings
     from llmos_shell.kernel.catalog import shipped_model_path
-    from llmos_shell.kernel.llama_cpp import LlamaCppKernel
+    from llmos_shell.kernel.llama_cpp import LlamaCppKernel, kv_cache_options
 
     path = shipped_model_path()
     assert path is not None, "the shipped model is not installed"
@@ -42,7 +42,9 @@ def main() -> int:
         n_ctx=2048, n_threads=args.threads, temperature=0.0, max_tokens=args.tokens, prompt_cache=False
     )
     kernel = LlamaCppKernel(path, settings)
-    raw = Llama(model_path=str(path), n_ctx=2048, n_threads=args.threads, n_batch=512, seed=0, verbose=False)
+    # the same KV cache type on both sides (model.kv_cache), so only llmos's own code differs
+    raw = Llama(model_path=str(path), n_ctx=2048, n_threads=args.threads, n_batch=512, seed=0, verbose=False,
+                **kv_cache_options(settings.kv_cache))  # fmt: skip
     messages = [{"role": "system", "content": PROMPT[0]}, {"role": "user", "content": PROMPT[1]}]
     tokens, stops = kernel.render(messages)
 

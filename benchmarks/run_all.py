@@ -129,6 +129,12 @@ def report(status: dict[str, dict[str, Any]] | None = None) -> Path:
             if body and body[0].startswith("# "):
                 body = body[1:]
             lines += [f"## {title}", "", *body, ""]
+            if name == "router" and data and data.get("latency"):
+                sizes = list(data["latency"])
+                if _bar(RESULTS / "router.png", "Median route latency by number of tools (ms)",
+                        [f"{n} tools" for n in sizes], [data["latency"][n]["median_route_ms"] for n in sizes],
+                        "ms", 500):  # fmt: skip
+                    lines += ["![routing latency](benchmarks/router.png)", ""]
         elif data is not None:
             lines += [f"## {title}", "", f"Results: [{name}.json](benchmarks/{name}.json)", ""]
     if status:

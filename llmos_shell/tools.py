@@ -215,7 +215,7 @@ def make_tool(
             raise ValueError(f"tool {tool_name!r} has no description")
     elif callable(obj):
         fn = obj
-        tool_name = name or getattr(obj, "__name__", "")
+        tool_name = name or str(getattr(obj, "__name__", ""))
         description = _description(obj.__doc__, tool_name)
         model = _model_from_function(obj, tool_name)
     else:

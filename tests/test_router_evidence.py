@@ -128,3 +128,16 @@ def test_heldout_intents_cover_every_tool_and_no_tool() -> None:
     rows = [json.loads(x) for x in (ROOT / "benchmarks/data/intents_heldout.jsonl").read_text().splitlines() if x]
     tools = {r["tool"] for r in rows}
     assert len(rows) >= 150 and None in tools and len(tools - {None}) == 15
+
+
+def test_choices_for_the_model_make_a_grammar_llama_cpp_accepts() -> None:
+    from llama_cpp import LlamaGrammar
+
+    from llmos_shell.routing.fill import _choice_schema
+    from llmos_shell.routing.literals import extract_literals
+
+    text = 'put "PORT=8080" in .env and say \\"hi\\"'
+    schema = _choice_schema("pattern", {"type": "string"}, FIND, text, extract_literals(text))
+    assert "PORT=8080" in schema["enum"] and not any('"' in c or "\\" in c for c in schema["enum"])
+    root = {"type": "object", "properties": {"pattern": schema}, "required": ["pattern"]}
+    LlamaGrammar.from_json_schema(json.dumps(root), verbose=False)  # raised "error parsing grammar" before

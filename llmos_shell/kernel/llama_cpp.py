@@ -46,6 +46,16 @@ def _threads(n: int) -> int:
     return n if n > 0 else max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
 
 
+GGML_TYPE_Q8_0 = 8  # ggml's type id (llama_cpp.GGML_TYPE_Q8_0), written here so importing this module stays light
+
+
+def kv_cache_options(kind: str) -> dict[str, Any]:
+    """``Llama(...)`` keyword arguments for ``model.kv_cache``: a quantized V cache needs flash attention."""
+    if kind == "q8_0":
+        return {"type_k": GGML_TYPE_Q8_0, "type_v": GGML_TYPE_Q8_0, "flash_attn": True}
+    return {}
+
+
 class LlamaCppKernel:
     backend = "llama_cpp"
 
@@ -82,6 +92,7 @@ class LlamaCppKernel:
                 n_batch=self.settings.n_batch,
                 seed=self.settings.seed,
                 verbose=False,
+                **kv_cache_options(self.settings.kv_cache),
             )
         except ValueError as exc:
             raise ModelLoadError(

@@ -25,7 +25,7 @@ def cache_key(model_path: Path, settings: Any, prefix: list[int]) -> str:
     st = model_path.stat()
     h = hashlib.sha256()
     h.update(json.dumps([str(model_path.resolve()), st.st_size, int(st.st_mtime), settings.n_ctx,
-                         settings.n_batch, settings.n_threads]).encode())  # fmt: skip
+                         settings.n_batch, settings.n_threads, settings.kv_cache]).encode())  # fmt: skip
     h.update(struct.pack(f"<{len(prefix)}i", *prefix))
     return h.hexdigest()[:32]
 

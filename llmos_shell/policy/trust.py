@@ -7,6 +7,7 @@ A ``trusted.json`` with unsafe permissions (J5) is ignored: nothing is trusted.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import tempfile
@@ -64,7 +65,7 @@ class TrustStore:
         self._save([p for p in items if p != real])
         return True
 
-    def _save(self, items: list[str]) -> None:
+    def _save(self, items: builtins.list[str]) -> None:
         from ..paths import ensure_private_dir
 
         ensure_private_dir(self.path.parent)

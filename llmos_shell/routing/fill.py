@@ -289,6 +289,8 @@ def _choice_schema(name: str, schema: dict[str, Any], spec: ToolSpec, text: str,
                 choices.append(value)
         if not spec.is_path(name) or not choices:
             choices.extend(s for s in word_spans(text) if s not in choices)
+        # llama.cpp's schema-to-grammar converter cannot write an enum string holding a quote or a backslash
+        choices = [c for c in choices if '"' not in c and "\\" not in c] or [""]
         return {"type": "string", "enum": choices[:200]}
     if t in ("integer", "number") and lit.numbers:
         values = [_coerce(n, schema) for n in lit.numbers]
@@ -318,4 +320,4 @@ def _model_fill(spec: ToolSpec, text: str, names: list[str], lit: Literals, kern
         return {}
     if not isinstance(out, dict):
         return {}
-    return {k: v for k, v in out.items() if k in names}
+    return {k: v for k, v in out.items() if k in names and v != ""}
