@@ -217,7 +217,9 @@ class AuditLog:
         try:
             with open(self.head_path, "rb") as fh:
                 raw = fh.read(_HEAD_SIZE).rstrip(b"\x00 \n")
-            head = json.loads(raw) if raw else {"count": 0, "hash": GENESIS}
+            head: dict[str, Any] | None = json.loads(raw) if raw else {"count": 0, "hash": GENESIS}
+            if not isinstance(head, dict) or not isinstance(head.get("count"), int):
+                raise ValueError("not a head record")
         except FileNotFoundError:
             head = None
             if count:

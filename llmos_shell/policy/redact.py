@@ -79,7 +79,7 @@ def _nhs_ok(digits: str) -> bool:
 _NIF_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 
 
-def _regex(entity: str, pattern: str, flags: int = 0, *, group: int | str = 0, check=None) -> Recognizer:  # type: ignore[no-untyped-def]
+def _regex(entity: str, pattern: str, flags: int = 0, *, group: int | str = 0, check=None) -> Recognizer:
     rx = re.compile(pattern, flags)
 
     def find(text: str) -> Iterable[Span]:

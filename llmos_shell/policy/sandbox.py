@@ -67,7 +67,7 @@ def _unshare_prefix() -> tuple[str, ...] | None:
     exe = shutil.which("unshare")
     if exe is None:
         return None
-    candidates = [(exe, *_UNSHARE_FLAGS)]
+    candidates: list[tuple[str, ...]] = [(exe, *_UNSHARE_FLAGS)]
     if os.geteuid() == 0:
         candidates.append((exe, *_UNSHARE_ROOT_FLAGS))
     for prefix in candidates:

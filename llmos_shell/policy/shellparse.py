@@ -331,7 +331,7 @@ def _analyse(
         _git(args, flag)
     elif name == "find":
         _find(args, flag, ctx, depth)
-    elif name in ("mv", "cp", "install", "ln") and args and args[-1] in ("/dev/null",) | {"/"}:
+    elif name in ("mv", "cp", "install", "ln") and args and args[-1] in ("/dev/null", "/"):
         flag(f"moves or copies over a special path ({name})", destroy=True)
     elif name == "sed" and (short & {"i"} or "--in-place" in long_):
         flag("edits files in place (sed -i)", destroy=True)
@@ -366,7 +366,7 @@ def _analyse(
     return Segment(raw, tuple(inner), decision, tuple(dict.fromkeys(reasons)), depth, network, destructive)
 
 
-def _git(args: list[str], flag) -> None:  # type: ignore[no-untyped-def]
+def _git(args: list[str], flag) -> None:
     # skip global options: git -C dir, -c k=v, --git-dir=...
     i = 0
     while i < len(args) and args[i].startswith("-"):
@@ -398,7 +398,7 @@ def _git(args: list[str], flag) -> None:  # type: ignore[no-untyped-def]
         flag("changes git configuration that can run commands (git config)", destroy=True)
 
 
-def _find(args: list[str], flag, ctx: _Ctx, depth: int) -> None:  # type: ignore[no-untyped-def]
+def _find(args: list[str], flag, ctx: _Ctx, depth: int) -> None:
     for i, a in enumerate(args):
         if a == "-delete":
             flag("deletes the files it finds (find -delete)", destroy=True)

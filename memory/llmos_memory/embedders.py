@@ -33,8 +33,11 @@ class Embedder(Protocol):
     (another model, another quantization, another prefix convention).
     """
 
-    model_id: str
-    dim: int
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
 
     def embed_query(self, text: str) -> np.ndarray: ...
 

@@ -304,3 +304,10 @@ def test_gpl_parser_is_not_used():
     for cmd in ("ls && rm -rf x", "cat <<EOF\nx\nEOF", "echo $(ls)"):
         classify_command(cmd)
     assert name not in sys.modules
+
+
+def test_move_and_copy_are_classified_not_crashed():
+    assert classify_command("mv a.txt b.txt").parsed  # raised TypeError (tuple | set) before
+    over = classify_command("cp x /")
+    assert over.decision == Decision.ASK and over.destructive
+    assert classify_command("ln -s x /dev/null").destructive
