@@ -89,6 +89,8 @@ class MemoryStore(IndexLifecycle):
         self._embed_lock = threading.Lock()
         self._index: VectorIndex | None = None
         self._applied_seq = 0
+        # (generation, applied seq) -> namespace -> row count, valid for one snapshot sequence
+        self._ns_counts: tuple[tuple[int, int], dict[str, int]] = ((-1, -1), {})
         self._saved_seq = 0
         self._generation = 0
         self._model_id = ""
@@ -488,9 +490,7 @@ class MemoryStore(IndexLifecycle):
                 if namespace is None:
                     ranked = self._ranked(vector, k, total, lambda m: True)
                 else:
-                    ns_count = conn.execute(
-                        "SELECT count(*) FROM memories WHERE namespace = ?", (namespace,)
-                    ).fetchone()[0]
+                    ns_count = self._namespace_count(conn, namespace)
                     if ns_count == 0:
                         return []
                     if ns_count <= EXACT_NAMESPACE_LIMIT and ns_count < total:
@@ -513,6 +513,18 @@ class MemoryStore(IndexLifecycle):
             )
             for m, score in ranked
         ]
+
+    def _namespace_count(self, conn: sqlite3.Connection, namespace: str) -> int:
+        """Rows in ``namespace`` at this snapshot; counted once per snapshot sequence (a count over
+        the namespace index costs milliseconds at 100k rows, more than the vector search)."""
+        key = (self._generation, self._applied_seq)
+        if self._ns_counts[0] != key:
+            self._ns_counts = (key, {})
+        counts = self._ns_counts[1]
+        if namespace not in counts:
+            sql = "SELECT count(*) FROM memories WHERE namespace = ?"
+            counts[namespace] = int(conn.execute(sql, (namespace,)).fetchone()[0])
+        return counts[namespace]
 
     def _ranked(
         self, vector: np.ndarray, k: int, total: int, keep: Callable[[Memory], bool], subset: int | None = None

@@ -196,3 +196,15 @@ def test_embedder_failure_is_one_clear_error_and_stores_nothing(store_dir):
         with pytest.raises(StoreError, match="embedder test-hash-64 failed"):
             s.search("x")
         assert s.count() == 0
+
+
+def test_namespace_counts_follow_every_write_in_this_and_other_sessions(store_dir, embedder):
+    with MemoryStore.open(store_dir, embedder=embedder) as a, MemoryStore.open(store_dir, embedder=embedder) as b:
+        assert a.search("tea", namespace="facts") == []  # counted: 0 rows
+        first = a.add("green tea at four", namespace="facts")
+        assert [h.id for h in a.search("tea", namespace="facts")] == [first]
+        second = b.add("black tea at five", namespace="facts")  # another session writes
+        assert {h.id for h in a.search("tea", k=5, namespace="facts")} == {first, second}
+        a.forget(first)
+        assert [h.id for h in b.search("tea", k=5, namespace="facts")] == [second]
+        assert [h.id for h in a.search("tea", k=5, namespace="facts")] == [second]
