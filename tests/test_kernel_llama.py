@@ -37,6 +37,18 @@ def test_complete_json_follows_schema(kernel) -> None:
     assert out["colour"] in {"red", "green", "blue"} and isinstance(out["count"], int)
 
 
+def test_a_grammar_llama_cpp_cannot_parse_is_an_error_not_a_crash(kernel) -> None:
+    from llmos_shell.errors import ToolError
+
+    # llama.cpp's converter writes this enum string into a grammar its own parser rejects; the
+    # null sampler llama-cpp-python made of it crashed the process at the first token
+    schema = {"type": "object", "properties": {"p": {"enum": ['put \\"PORT=8080\\" in .env']}}, "required": ["p"]}
+    with pytest.raises(ToolError, match="cannot parse"):
+        kernel.complete_json([SYSTEM, {"role": "user", "content": "go"}], schema)
+    ok = {"type": "object", "properties": {"p": {"enum": ["a", "b"]}}, "required": ["p"]}
+    assert kernel.complete_json([SYSTEM, {"role": "user", "content": "pick a or b"}], ok)["p"] in {"a", "b"}
+
+
 def test_embed_and_count_tokens(kernel) -> None:
     vecs = kernel.embed(["hello world", "goodbye"])
     assert len(vecs) == 2 and len(vecs[0]) == kernel.gguf.embedding_length

@@ -260,8 +260,21 @@ class LlamaCppKernel:
         grammar = self._grammars.get(key)
         if grammar is None:
             grammar = LlamaGrammar.from_json_schema(key, verbose=False)
+            self._check_grammar(grammar)
             self._grammars[key] = grammar
         return grammar
+
+    def _check_grammar(self, grammar: Any) -> None:
+        """llama-cpp-python hands a grammar llama.cpp cannot parse to the sampler as a null pointer,
+        which crashes the process at the first token: parse it here and fail with a clear error."""
+        import llama_cpp
+
+        sampler = llama_cpp.llama_sampler_init_grammar(
+            self._llm._model.vocab, grammar._grammar.encode(), grammar._root.encode()
+        )
+        if not sampler:
+            raise ToolError("the JSON schema gave a grammar llama.cpp cannot parse")
+        llama_cpp.llama_sampler_free(sampler)
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if self._embedder is None:
