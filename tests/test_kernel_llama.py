@@ -102,3 +102,11 @@ def test_prompt_cache_persists_the_system_prefix(isolated: Path, model_path: Pat
     assert "".join(third.chat([system, {"role": "user", "content": "Say one word."}])) == answer_a
     assert third.info()["prompt_cache"]["hit"] is False
     third.close()
+
+
+def test_interactive_session_with_piped_stdin_answers_every_line(isolated: Path) -> None:
+    # stdin is a pipe, not a terminal: saving the terminal's attributes for Ctrl-C raised termios.error
+    Path("notes.txt").write_text("Buy milk.\n")
+    r = run_cli(input="hello\nread notes.txt\n")
+    assert r.returncode == 0, r.stderr
+    assert "Buy milk." in r.stdout and "internal error" not in r.stderr

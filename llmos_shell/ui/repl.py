@@ -94,19 +94,22 @@ def interruptible() -> Iterator[None]:
     saved = None
     try:
         import termios
-
-        fd = sys.stdin.fileno()
-        saved = termios.tcgetattr(fd)
-        attrs = termios.tcgetattr(fd)
-        attrs[3] |= termios.ISIG
-        termios.tcsetattr(fd, termios.TCSANOW, attrs)
-    except (ImportError, OSError, ValueError):
-        saved = None
+    except ImportError:  # not a POSIX terminal API: Ctrl-C already raises
+        termios = None  # type: ignore[assignment]
+    if termios is not None and sys.stdin.isatty():  # piped stdin has no terminal attributes
+        try:
+            fd = sys.stdin.fileno()
+            saved = termios.tcgetattr(fd)
+            attrs = termios.tcgetattr(fd)
+            attrs[3] |= termios.ISIG
+            termios.tcsetattr(fd, termios.TCSANOW, attrs)
+        except (termios.error, OSError, ValueError):  # termios.error is not an OSError
+            saved = None
     try:
         yield
     finally:
-        if saved is not None:
-            with contextlib.suppress(OSError):
+        if saved is not None and termios is not None:
+            with contextlib.suppress(termios.error, OSError, ValueError):
                 termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, saved)
         signal.signal(signal.SIGINT, old_handler)
 
