@@ -48,6 +48,7 @@ NO_TOOL_EXAMPLES = (
     "how are you today?", "nice work, thank you!", "what is an operating system?",
 )  # fmt: skip
 
+BATCH = 64  # phrases embedded at once
 TOP_N = 1  # phrases averaged into a tool's score
 LEXICAL_WEIGHT = 0.15  # weight of the word evidence (lexical.py, 0..1) added to the embedding similarity
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -97,7 +98,10 @@ class Embedder:
 
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.asarray(self._get().query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        # in batches: one batch of every phrase of a large catalog peaks at ~100 MB more memory
+        chunks = [list(texts[i : i + BATCH]) for i in range(0, len(texts), BATCH)]
+        rows = [np.asarray(self._get().query(c), dtype=np.float32).reshape(len(c), -1) for c in chunks]
+        return np.concatenate(rows)
 
 
 @dataclass
