@@ -11,6 +11,7 @@ Order, per parameter:
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -75,6 +76,7 @@ def looks_like_path(value: str) -> bool:
     return value == "." or any(c in value for c in "/~*") or "." in value.strip(".")
 
 
+@functools.lru_cache(maxsize=4096)
 def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
     parts = _SLOT_SPLIT.split(example.strip().rstrip("?.!"))
     if len(parts) < 2:

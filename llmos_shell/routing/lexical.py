@@ -66,6 +66,10 @@ class TermIndex:
         for owned in self.terms.values():
             for term in owned:
                 df[term] = df.get(term, 0) + 1
+        self.owners_of: dict[str, list[str]] = {}
+        for owner, owned in self.terms.items():
+            for term in owned:
+                self.owners_of.setdefault(term, []).append(owner)
         # BM25's idf, floored at 0: a term most owners share carries no evidence.
         self.idf = {t: max(0.0, math.log((n - d + 0.5) / (d + 0.5) + 1.0) - math.log(2.0)) for t, d in df.items()}
 
@@ -78,4 +82,8 @@ class TermIndex:
         total = sum(weight.values()) + PRIOR_WEIGHT
         if total == PRIOR_WEIGHT:
             return dict.fromkeys(self.terms, 0.0)
-        return {owner: sum(w for t, w in weight.items() if t in owned) / total for owner, owned in self.terms.items()}
+        scores = dict.fromkeys(self.terms, 0.0)
+        for term, w in weight.items():
+            for owner in self.owners_of[term]:
+                scores[owner] += w / total
+        return scores

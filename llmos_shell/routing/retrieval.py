@@ -49,7 +49,6 @@ NO_TOOL_EXAMPLES = (
 )  # fmt: skip
 
 BATCH = 64  # phrases embedded at once
-TOP_N = 1  # phrases averaged into a tool's score
 LEXICAL_WEIGHT = 0.15  # weight of the word evidence (lexical.py, 0..1) added to the embedding similarity
 _SLOT = re.compile(r"\{(\w+)\}")
 _FILLERS = {"path": "notes.txt", "file": "notes.txt", "directory": "docs", "pattern": "*.pdf", "text": "something"}
@@ -134,6 +133,10 @@ class ToolIndex:
             self.owners.append(NO_TOOL)
             self.phrases.append(phrase)
         self.vectors = self._vectors(cache)
+        import numpy as np
+
+        number = {o: i for i, o in enumerate(dict.fromkeys(self.owners))}
+        self.owner_ids = np.asarray([number[o] for o in self.owners], dtype=np.int32)
         # Word evidence from the example phrases (a tool without any falls back to its description).
         self.terms = TermIndex(
             [(spec.name, p) for spec in specs for p in (spec.examples or (spec.description,))]
@@ -166,30 +169,26 @@ class ToolIndex:
     def rank(self, text: str) -> list[Candidate]:
         """Tools (and ``none``) by phrase similarity and word evidence, best first.
 
-        A tool's similarity is the mean of its best ``TOP_N`` phrase similarities;
-        its score adds ``LEXICAL_WEIGHT`` times its word evidence; ``matched`` is its
+        A tool's similarity is that of its best phrase; its score adds ``LEXICAL_WEIGHT`` times its word evidence; ``matched`` is its
         best phrase.
         """
         import numpy as np
 
+        # einsum, not ``@``: a matrix-vector product this size is microseconds in one thread, while
+        # OpenBLAS's threads keep spinning afterwards and slow the next embedding twofold on 2 cores
         q = np.asarray(self.embedder.query(text), dtype=np.float32).reshape(-1)
-        scores = self.vectors @ q
+        scores = np.einsum("ij,j->i", self.vectors, q)
         generic = generic_arguments(text)
         if generic != text:
             g = np.asarray(self.embedder.query(generic), dtype=np.float32).reshape(-1)
-            scores = (scores + self.vectors @ g) / 2
-        best: dict[str, Candidate] = {}
-        seen: dict[str, list[float]] = {}
-        for i in np.argsort(-scores):
-            owner = self.owners[int(i)]
-            got = seen.setdefault(owner, [])
-            if len(got) < TOP_N:
-                got.append(float(scores[int(i)]))
-            if owner not in best:
-                best[owner] = Candidate(owner, float(scores[int(i)]), self.phrases[int(i)])
+            scores = (scores + np.einsum("ij,j->i", self.vectors, g)) / 2
+        # each owner's best phrase: the first position of each owner in the descending order
+        order = np.argsort(-scores, kind="stable")
+        _, first = np.unique(self.owner_ids[order], return_index=True)
         lexical = self.terms.scores(text)
-        for owner, c in best.items():
-            c.similarity = sum(seen[owner]) / len(seen[owner])
-            c.lexical = lexical.get(owner, 0.0)
-            c.score = c.similarity + LEXICAL_WEIGHT * c.lexical
-        return sorted(best.values(), key=lambda c: -c.score)
+        best = []
+        for i in order[first]:
+            owner, similarity = self.owners[int(i)], float(scores[int(i)])
+            word = lexical.get(owner, 0.0)
+            best.append(Candidate(owner, similarity + LEXICAL_WEIGHT * word, self.phrases[int(i)], similarity, word))
+        return sorted(best, key=lambda c: -c.score)
