@@ -141,3 +141,9 @@ def test_choices_for_the_model_make_a_grammar_llama_cpp_accepts() -> None:
     assert "PORT=8080" in schema["enum"] and not any('"' in c or "\\" in c for c in schema["enum"])
     root = {"type": "object", "properties": {"pattern": schema}, "required": ["pattern"]}
     LlamaGrammar.from_json_schema(json.dumps(root), verbose=False)  # raised "error parsing grammar" before
+
+
+def test_a_program_named_by_chance_is_not_a_command() -> None:
+    assert command_in("how much disk space is free", with_arguments=True) is None  # `free` is a program
+    assert command_in("in a terminal, do df -h", with_arguments=True) == "df -h"
+    assert fill_arguments(RUN, "how much disk space is free").missing == ["command"]

@@ -145,15 +145,22 @@ def _executable(word: str) -> bool:
     return bool(re.fullmatch(r"[\w.+-]+", word)) and shutil.which(word) is not None
 
 
-def command_in(value: str) -> str | None:
+def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     """The shell command in ``value``: from the first word that is an installed program, minus
-    trailing words addressed to the assistant ("... in the terminal", "... and show the result")."""
+    trailing words addressed to the assistant ("... in the terminal", "... and show the result").
+
+    ``with_arguments``: only a command with an option or a path after the program counts, for
+    requests without a template: "how much disk space is free" names the program ``free`` by chance.
+    """
     words = value.split()
     for i, word in enumerate(words):
         if _executable(word):
             command = _COMMAND_TAIL.sub("", " ".join(words[i:])).rstrip(" ?!,;")
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
                 command = command[:-1]
+            rest = command.split()[1:]
+            if with_arguments and not any(w.startswith("-") or looks_like_path(w) for w in rest):
+                continue
             return command or None
     return None
 
@@ -243,13 +250,15 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"
                 used.add(pool[0])
-        elif name in GENERATED and name in required and (command := command_in(text)):
+        elif name in GENERATED and name in required and (command := command_in(text, with_arguments=True)):
             result.arguments[name] = command
             result.sources[name] = "literal"
-        elif _type(schema) == "string" and "enum" not in schema and name in required and (after := _after_colon(text)):
+        elif (_type(schema) == "string" and "enum" not in schema and name in required
+              and (after := _after_colon(text)) and after not in used):  # fmt: skip
             # "read aloud: the oven is ready", "search my notes: when is the deadline"
             result.arguments[name] = after
             result.sources[name] = "literal"
+            used.add(after)
         elif _type(schema) == "string" and "enum" not in schema and lit.quoted and name in required:
             pool = [q for q in lit.quoted if q not in used]
             if pool:

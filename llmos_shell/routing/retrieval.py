@@ -169,8 +169,8 @@ class ToolIndex:
     def rank(self, text: str) -> list[Candidate]:
         """Tools (and ``none``) by phrase similarity and word evidence, best first.
 
-        A tool's similarity is that of its best phrase; its score adds ``LEXICAL_WEIGHT`` times its word evidence; ``matched`` is its
-        best phrase.
+        A tool's similarity is that of its best phrase (``matched``); its score adds
+        ``LEXICAL_WEIGHT`` times its word evidence.
         """
         import numpy as np
 
