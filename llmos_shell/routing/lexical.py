@@ -61,20 +61,23 @@ class TermIndex:
         self.terms: dict[str, set[str]] = {}
         for owner, phrase in phrases:
             self.terms.setdefault(owner, set()).update(terms(phrase))
-        n = len(self.terms)
-        df: dict[str, int] = {}
-        for owned in self.terms.values():
-            for term in owned:
-                df[term] = df.get(term, 0) + 1
         self.owners_of: dict[str, list[str]] = {}
         for owner, owned in self.terms.items():
             for term in owned:
                 self.owners_of.setdefault(term, []).append(owner)
         # BM25's idf, floored at 0: a term most owners share carries no evidence.
-        self.idf = {t: max(0.0, math.log((n - d + 0.5) / (d + 0.5) + 1.0) - math.log(2.0)) for t, d in df.items()}
+        n = len(self.terms)
+        self.idf = {
+            t: max(0.0, math.log((n - len(o) + 0.5) / (len(o) + 0.5) + 1.0) - math.log(2.0))
+            for t, o in self.owners_of.items()
+        }
 
     def scores(self, text: str) -> dict[str, float]:
-        """Owner -> share of the request's known term weight that the owner's phrases use (0..1)."""
+        """Owner -> share of the request's known term weight that the owner's phrases use (0..1).
+
+        ``PRIOR_WEIGHT`` joins the denominator, so a request whose only known word is shared by a
+        tool by chance ("number") does not hand that tool the whole evidence.
+        """
         weight = {t: self.idf[t] for t in terms(text) if self.idf.get(t, 0.0) > 0.0}
         words = _words(text)
         if words and words[0] in weight:
