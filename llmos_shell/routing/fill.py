@@ -26,6 +26,7 @@ from .specs import ToolSpec
 __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
+PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
 _STRIP = " \t.,;:!?\"'`“”"
 _LEAD_STRIP = " \t,;:\"'`“”"  # a leading "." belongs to a path ("./examples")
 # Words that introduce a free-text value rather than belong to it ("the phrase hello world").
@@ -217,7 +218,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     for name, schema in props.items():
         if name in slots:
             value = slots[name]
-            if spec.is_path(name) or name in ("pattern", "glob"):
+            if spec.is_path(name) or name in PATTERN_NAMES:
                 value = _path_in(value, lit) or _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
             if spec.is_path(name) and not looks_like_path(value):
                 result.rejected[name] = value
@@ -225,18 +226,18 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if name in GENERATED:
                 quoted = next((q for q in lit.quoted if q in value), None)
                 value = quoted or command_in(value) or value
-            elif _type(schema) == "string" and not spec.is_path(name) and name not in ("pattern", "glob"):
+            elif _type(schema) == "string" and not spec.is_path(name) and name not in PATTERN_NAMES:
                 value = _free_text(value, lit)
             result.arguments[name] = _coerce(value, schema)
             result.sources[name] = "slot"
             used.add(value)
     # Required arguments first, and name patterns before folders: "where is config.yaml?" names a file.
-    order = sorted(props, key=lambda n: (n not in required, n not in ("pattern", "glob")))
+    order = sorted(props, key=lambda n: (n not in required, n not in PATTERN_NAMES))
     for name in order:
         schema = props[name]
         if name in result.arguments:
             continue
-        if name in ("pattern", "glob") and not spec.is_path(name):
+        if name in PATTERN_NAMES and not spec.is_path(name):
             pool = [p for p in (*lit.globs, *lit.paths) if p not in used and "/" not in p.rstrip("/")]
             if pool:
                 result.arguments[name] = pool[0]

@@ -3,7 +3,7 @@
 Sentence embeddings of a small model are dominated by the topic of a request ("my
 dentist", "notes.txt"), not by the verb that tells neighbouring tools apart
 ("remember" vs "forget", "read" vs "find"). This index counts the request's words and
-word pairs that occur in a tool's description and example phrases, each weighted by
+word pairs that occur in a tool's example phrases, each weighted by
 its inverse tool frequency: a word every tool uses ("file") counts for little, a word
 only one tool uses ("forget", "aloud", "grep") for a lot. Slots (``{path}``) and the
 literals of a request (paths, globs, quoted text, URLs) are not words here.
@@ -50,7 +50,10 @@ def _words(text: str) -> list[str]:
 
 def terms(text: str) -> set[str]:
     """Stemmed content words of ``text`` and its adjacent word pairs (``read_aloud``)."""
-    words = _words(text)
+    return _terms(_words(text))
+
+
+def _terms(words: list[str]) -> set[str]:
     return set(words) | {f"{a}_{b}" for a, b in pairwise(words)}
 
 
@@ -78,8 +81,8 @@ class TermIndex:
         ``PRIOR_WEIGHT`` joins the denominator, so a request whose only known word is shared by a
         tool by chance ("number") does not hand that tool the whole evidence.
         """
-        weight = {t: self.idf[t] for t in terms(text) if self.idf.get(t, 0.0) > 0.0}
         words = _words(text)
+        weight = {t: self.idf[t] for t in _terms(words) if self.idf.get(t, 0.0) > 0.0}
         if words and words[0] in weight:
             weight[words[0]] *= LEAD_WEIGHT  # "ask ...", "forget ...": a command's first word says the most
         total = sum(weight.values()) + PRIOR_WEIGHT

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import paths
 from .lexical import TermIndex
-from .literals import extract_literals
+from .literals import Literals, extract_literals
 from .specs import ToolSpec
 
 __all__ = ["NO_TOOL", "NO_TOOL_EXAMPLES", "Candidate", "Embedder", "ToolIndex"]
@@ -59,13 +59,13 @@ def render_example(example: str) -> str:
     return _SLOT.sub(lambda m: _FILLERS.get(m.group(1), m.group(1).replace("_", " ")), example)
 
 
-def generic_arguments(text: str) -> str:
+def generic_arguments(text: str, lit: Literals | None = None) -> str:
     """``text`` with its literal arguments replaced by the words phrases are rendered with.
 
     "save 'call mom' in reminders/today.md" -> "save 'something' in notes.txt": what the
     request does, without what it is about.
     """
-    lit = extract_literals(text)
+    lit = lit or extract_literals(text)
     for value in lit.quoted:
         text = text.replace(value, _FILLERS["text"])
     for value in sorted((*lit.paths, *lit.globs), key=len, reverse=True):
@@ -166,7 +166,7 @@ class ToolIndex:
                 pass  # a cache that cannot be written only costs time
         return vectors
 
-    def rank(self, text: str) -> list[Candidate]:
+    def rank(self, text: str, lit: Literals | None = None) -> list[Candidate]:
         """Tools (and ``none``) by phrase similarity and word evidence, best first.
 
         A tool's similarity is that of its best phrase (``matched``); its score adds
@@ -178,7 +178,7 @@ class ToolIndex:
         # OpenBLAS's threads keep spinning afterwards and slow the next embedding twofold on 2 cores
         q = np.asarray(self.embedder.query(text), dtype=np.float32).reshape(-1)
         scores = np.einsum("ij,j->i", self.vectors, q)
-        generic = generic_arguments(text)
+        generic = generic_arguments(text, lit)
         if generic != text:
             g = np.asarray(self.embedder.query(generic), dtype=np.float32).reshape(-1)
             scores = (scores + np.einsum("ij,j->i", self.vectors, g)) / 2

@@ -119,7 +119,8 @@ class Router:
         self.build_ms = (time.perf_counter() - t0) * 1000
 
     # -- scoring ---------------------------------------------------------
-    def _evidence(self, c: Candidate, text: str, lit: Literals) -> tuple[float, FillResult | None]:
+    def _evidence(self, c: Candidate, text: str, lit: Literals, every: set[str]) -> tuple[float, FillResult | None]:
+        """``every``: the kinds (extensions) of the files the request names."""
         if c.tool == NO_TOOL:
             return c.score, None
         spec = self.specs[c.tool]
@@ -131,7 +132,6 @@ class Router:
             score += TEMPLATE_BONUS
         if any(spec.is_path(n) for n in f.missing):
             score -= MISSING_PATH_PENALTY
-        every = {_kind(p.rsplit(".", 1)[1]) for p in lit.paths if "." in p.rsplit("/", 1)[-1]}
         named = every & MEDIA_KINDS
         kinds = self.kinds[c.tool]
         if named and kinds:
@@ -145,11 +145,12 @@ class Router:
     def rank(self, text: str, lit: Literals | None = None) -> tuple[list[Candidate], dict[str, FillResult | None]]:
         """Candidates re-scored with evidence, best first, and each one's copy-only fill."""
         lit = lit or extract_literals(text)
-        ranked = self.index.rank(text)
+        ranked = self.index.rank(text, lit)
+        every = {_kind(p.rsplit(".", 1)[1]) for p in lit.paths if "." in p.rsplit("/", 1)[-1]}
         fills: dict[str, FillResult | None] = {}
         rescored = []
         for c in ranked[:SHORTLIST]:
-            score, fills[c.tool] = self._evidence(c, text, lit)
+            score, fills[c.tool] = self._evidence(c, text, lit, every)
             rescored.append(Candidate(c.tool, score, c.matched, similarity=c.similarity, lexical=c.lexical))
         if NO_TOOL not in fills:
             none = next((c for c in ranked if c.tool == NO_TOOL), None)
