@@ -124,8 +124,9 @@ def test_candidates_report_similarity_and_word_evidence(router: Router) -> None:
     assert c["tool"] == "memory.forget" and 0.0 < c["lexical"] <= 1.0 and c["score"] > c["similarity"]
 
 
-def test_heldout_intents_cover_every_tool_and_no_tool() -> None:
-    rows = [json.loads(x) for x in (ROOT / "benchmarks/data/intents_heldout.jsonl").read_text().splitlines() if x]
+@pytest.mark.parametrize("name", ["intents_heldout.jsonl", "intents_heldout2.jsonl"])
+def test_heldout_intents_cover_every_tool_and_no_tool(name: str) -> None:
+    rows = [json.loads(x) for x in (ROOT / "benchmarks/data" / name).read_text().splitlines() if x]
     tools = {r["tool"] for r in rows}
     assert len(rows) >= 150 and None in tools and len(tools - {None}) == 15
 

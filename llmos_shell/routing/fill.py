@@ -21,6 +21,7 @@ from typing import Any
 
 from ..errors import ToolError
 from .literals import Literals, extract_literals, word_spans
+from .spans import command_words, content_span, trim_span
 from .specs import ToolSpec
 
 __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
@@ -47,7 +48,7 @@ _TRAILING_FILLER = r"(?:[\s,]+(?:please|for me|thanks|thank you|now|right now|ag
 @dataclass
 class FillResult:
     arguments: dict[str, Any]
-    sources: dict[str, str] = field(default_factory=dict)  # param -> slot | literal | model | default
+    sources: dict[str, str] = field(default_factory=dict)  # param -> slot | literal | span | model
     missing: list[str] = field(default_factory=list)
     template: str | None = None
     rejected: dict[str, str] = field(default_factory=dict)  # param -> slot text that is not a path
@@ -55,7 +56,7 @@ class FillResult:
     @property
     def copied(self) -> bool:
         """Every required argument was copied from the request (no model needed)."""
-        return not self.missing and all(self.sources.get(n) in ("slot", "literal") for n in self.arguments)
+        return not self.missing and all(self.sources.get(n) in ("slot", "literal", "span") for n in self.arguments)
 
 
 def looks_like_path(value: str) -> bool:
@@ -176,6 +177,12 @@ def _existing_words(text: str, used: set[str]) -> list[str]:
     return found
 
 
+def _free_text_param(spec: ToolSpec, name: str, schema: dict[str, Any]) -> bool:
+    """A string the user words freely (text, query, question): not a path, pattern, command or choice."""
+    return (_type(schema) == "string" and "enum" not in schema and not spec.is_path(name)
+            and name not in PATTERN_NAMES and name not in GENERATED)  # fmt: skip
+
+
 def _type(schema: dict[str, Any]) -> str:
     t = schema.get("type")
     if isinstance(t, list):
@@ -226,8 +233,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if name in GENERATED:
                 quoted = next((q for q in lit.quoted if q in value), None)
                 value = quoted or command_in(value) or value
-            elif _type(schema) == "string" and not spec.is_path(name) and name not in PATTERN_NAMES:
-                value = _free_text(value, lit)
+            elif _free_text_param(spec, name, schema):
+                value = trim_span(_free_text(value, lit), command_words(spec.examples, name))
             result.arguments[name] = _coerce(value, schema)
             result.sources[name] = "slot"
             used.add(value)
@@ -266,6 +273,15 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"
                 used.add(pool[0])
+
+    # What is left of the request around the command words ("please keep in mind {I'm allergic}").
+    for name in required:
+        if name not in result.arguments and _free_text_param(spec, name, props[name]):
+            used_values = [str(v) for v in result.arguments.values()]
+            span = content_span(text, command_words(spec.examples, name), used_values, question=name == "question")
+            if span:
+                result.arguments[name] = span
+                result.sources[name] = "span"
 
     missing = [n for n in required if n not in result.arguments]
     if missing and kernel is not None:

@@ -18,10 +18,11 @@ from itertools import pairwise
 
 from .literals import extract_literals
 
-__all__ = ["TermIndex", "terms"]
+__all__ = ["TermIndex", "stem", "terms"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SLOT = re.compile(r"\{\w+\}")
+_RAW = re.compile(r"[a-z0-9'\u2019]+|\|")
 _STOP = frozenset(
     "a an the of to in on at for from by with and or but is are was were be been am it its this that these "
     "those me my mine i you your we our us they them their he she his her please can could would will shall "
@@ -32,7 +33,8 @@ LEAD_WEIGHT = 2.0
 PRIOR_WEIGHT = 1.0  # term weight no owner has: one shared word alone is not the whole evidence
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """Crude suffix stemming ("reading", "reads" -> "read"), enough to match a word across phrases."""
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             return word[: -len(suffix)]
@@ -44,17 +46,42 @@ def _words(text: str) -> list[str]:
     lit = extract_literals(text)
     for value in (*lit.urls, *lit.quoted, *lit.paths, *lit.globs):
         text = text.replace(value, " | ")
-    words = [_stem(w) for w in _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))]
+    words = [stem(w) for w in _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))]
     return [w for w in words if w not in _STOP]
 
 
+# Words before a command's verb that do not tell commands apart ("could you please ...").
+_PREAMBLE = frozenset(
+    "please pls kindly hey hi ok okay so now can could would will you u i id want need like to just go ahead and "
+    "then also".split()
+)
+
+
+def lead(text: str) -> str | None:
+    """The first word of a command after its preamble ("I want you to *remember*: ..."), stop words kept.
+
+    "remember my colour is green" and "what do you remember about my colour" share their content
+    words; their lead words ("remember" against "what") tell the command from the question.
+    """
+    for raw in _RAW.findall(_SLOT.sub(" | ", text.lower())):
+        if raw == "|":
+            return None
+        word = raw.replace("'", "").replace("\u2019", "")
+        if word not in _PREAMBLE:
+            return "^" + stem(word)
+    return None
+
+
 def terms(text: str) -> set[str]:
-    """Stemmed content words of ``text`` and its adjacent word pairs (``read_aloud``)."""
-    return _terms(_words(text))
+    """Stemmed content words of ``text``, its adjacent word pairs (``read_aloud``) and its lead word."""
+    return _terms(_words(text), lead(text))
 
 
-def _terms(words: list[str]) -> set[str]:
-    return set(words) | {f"{a}_{b}" for a, b in pairwise(words)}
+def _terms(words: list[str], first: str | None = None) -> set[str]:
+    out = set(words) | {f"{a}_{b}" for a, b in pairwise(words)}
+    if first:
+        out.add(first)
+    return out
 
 
 class TermIndex:
@@ -82,7 +109,7 @@ class TermIndex:
         tool by chance ("number") does not hand that tool the whole evidence.
         """
         words = _words(text)
-        weight = {t: self.idf[t] for t in _terms(words) if self.idf.get(t, 0.0) > 0.0}
+        weight = {t: self.idf[t] for t in _terms(words, lead(text)) if self.idf.get(t, 0.0) > 0.0}
         if words and words[0] in weight:
             weight[words[0]] *= LEAD_WEIGHT  # "ask ...", "forget ...": a command's first word says the most
         total = sum(weight.values()) + PRIOR_WEIGHT

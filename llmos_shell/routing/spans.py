@@ -1,0 +1,142 @@
+"""Free-text spans: which words of a request are the argument, and which are the command.
+
+"please keep in mind I'm allergic to peanuts" matches no template of ``memory.remember``
+exactly ("keep in mind that {text}" wants a "that"), yet its command words are plain:
+they are words the tool's own templates use around the ``{text}`` slot. A span is
+what remains when the request's leading and trailing command words are taken off:
+
+* command words: the stemmed words of the fixed parts of the tool's templates that hold
+  the parameter's slot, politeness ("please", "again") and words that introduce an argument
+  ("about", "regarding", "that");
+* pronouns and auxiliaries ("could you", "what had I told you") go with the command words
+  they stand between, never alone: "remember I need to call mom" keeps "I need";
+* literals other arguments took ("in tests/") count as command words at the edges;
+* an article or possessive that ends the leading run belongs to the span
+  ("store in your memory that *the meeting moved*", "recall *my* dentist");
+* when no command word was taken off, nothing says where the argument is: no span.
+
+Only the edges are trimmed: "the warranty period of the dishwasher" keeps its "of the".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+
+from .lexical import stem
+
+__all__ = ["command_words", "content_span", "trim_span"]
+
+_SLOT = re.compile(r"\{(\w+)\}")
+_TOKEN = re.compile(r"\S+")
+_EDGE = ".,;:!?\"'`“”()[]"
+# Words that may stand at either edge of a span without belonging to it.
+FILLER = frozenset("please pls kindly thanks thank now again anywhere somewhere quickly ok okay hey hi".split())
+# Ending a leading run, these belong to the span: "recall my dentist", "forget the parking spot".
+DETERMINERS = frozenset("the a an my your our his her their these those".split())
+# A question keeps its question word: "in my docs, *what's* the wifi password".
+QUESTION_WORDS = frozenset("what what's whats who who's whos where when why how which whose".split())
+# Words that introduce an argument as a command word does ("what had I told you *regarding* ...").
+RELATIONS = frozenset("about regarding concerning re that".split())
+# Words a request may put around its command words ("could you", "I want you to"); taken off
+# only between command words, never from the argument's own edge ("remember I need to call mom").
+FUNCTION = frozenset(
+    "can could would will you u i id im me want need like to so just go ahead and then also let lets us we "
+    "if possible is are was were be been do does did have has had it said told mentioned".split()
+)
+
+
+def _norm(token: str) -> str:
+    return stem(token.strip(_EDGE).lower().replace("'", "").replace("\u2019", ""))
+
+
+@functools.lru_cache(maxsize=1024)
+def _command_words(examples: tuple[str, ...], name: str) -> frozenset[str]:
+    holding = [e for e in examples if "{" + name + "}" in e]
+    words: set[str] = set()
+    for example in holding:
+        fixed = _SLOT.sub(" ", example)
+        words.update(_norm(t) for t in _TOKEN.findall(fixed))
+    words.discard("")
+    return frozenset(words)
+
+
+def command_words(examples: Sequence[str], name: str) -> frozenset[str]:
+    """Stemmed words of the fixed parts of the templates holding ``{name}`` (empty without any)."""
+    return _command_words(tuple(examples), name)
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+
+
+def _is_used(start: int, end: int, used_spans: list[tuple[int, int]]) -> bool:
+    return any(start < u_end and u_start < end for u_start, u_end in used_spans)
+
+
+def _runs(text: str, words: frozenset[str], used: Iterable[str]) -> tuple[list[tuple[int, int, str]], int, int]:
+    """The tokens of ``text`` and the bounds ``lo``/``hi`` of what is left between the command words."""
+    tokens = _tokens(text)
+    used_spans = []
+    for value in used:
+        at = text.find(value) if value else -1
+        if at >= 0:
+            used_spans.append((at, at + len(value)))
+
+    def kind(i: int) -> str:
+        """'anchor': a command word; 'function': may sit between command words; '': the argument's."""
+        start, end, tok = tokens[i]
+        bare = tok.strip(_EDGE).lower().replace("\u2019", "'")
+        norm = _norm(tok)
+        if bare.replace("'", "") in FUNCTION:
+            return "function"
+        if _is_used(start, end, used_spans) or not norm or norm in words or bare in FILLER or bare in RELATIONS:
+            return "anchor"
+        return ""
+
+    kinds = [kind(i) for i in range(len(tokens))]
+    run = 0
+    while run < len(tokens) and kinds[run]:
+        run += 1
+    lo = max((i + 1 for i in range(run) if kinds[i] == "anchor"), default=0)
+    while (
+        lo > 0
+        and tokens[lo - 1][2].lower().strip(_EDGE) in DETERMINERS
+        and not _is_used(tokens[lo - 1][0], tokens[lo - 1][1], used_spans)
+    ):
+        lo -= 1
+    start = len(tokens)
+    while start > lo and kinds[start - 1]:
+        start -= 1
+    hi = min((i for i in range(start, len(tokens)) if kinds[i] == "anchor"), default=len(tokens))
+    return tokens, lo, hi
+
+
+def _cut(text: str, tokens: list[tuple[int, int, str]], lo: int, hi: int) -> str:
+    if lo >= hi:
+        return ""
+    return text[tokens[lo][0] : tokens[hi - 1][1]].strip(_EDGE + " ")
+
+
+def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False) -> str | None:
+    """The request minus its leading and trailing command ``words``; None when no edge word is one.
+
+    ``question``: the argument is a question, which keeps the question word before it.
+    """
+    if not words:
+        return None
+    tokens, lo, hi = _runs(text, words, used)
+    if lo == 0 and hi == len(tokens):
+        return None
+    if question and lo > 0 and tokens[lo - 1][2].lower().replace("\u2019", "'").strip(_EDGE) in QUESTION_WORDS:
+        lo -= 1
+    return _cut(text, tokens, lo, hi) or None
+
+
+def trim_span(value: str, words: frozenset[str], used: Iterable[str] = ()) -> str:
+    """A slot's value with command words taken off its edges ("about the parking spot" -> "the parking spot")."""
+    if not words:
+        return value
+    tokens, lo, hi = _runs(value, words, used)
+    return _cut(value, tokens, lo, hi) or value

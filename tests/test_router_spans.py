@@ -1,0 +1,104 @@
+"""Free-text spans (routing/spans.py) and lead words (routing/lexical.py); no model, no embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmos_shell.routing import ToolSpec
+from llmos_shell.routing.fill import fill_arguments
+from llmos_shell.routing.lexical import TermIndex, lead
+from llmos_shell.routing.spans import command_words, content_span, trim_span
+
+REMEMBER = ("remember that {text}", "please remember {text}", "keep in mind that {text}", "{text}, remember that",
+            "don't forget: {text}", "store the fact that {text}", "add to your memory that {text}")  # fmt: skip
+RECALL = ("what do you remember about {query}", "what did I tell you about {query}", "recall {query}",
+          "what's my {query} again?")  # fmt: skip
+ASK = (
+    "what do my documents say about {question}",
+    "based on my documents, {question}",
+    "ask my library {question}",
+    "from my documents, {question}",
+)
+SEARCH = (
+    "search the files for {text}",
+    "which files contain {text}",
+    "grep {text} in {directory}",
+    "show lines mentioning {text}",
+)
+
+
+@pytest.mark.parametrize(
+    ("examples", "name", "text", "want"),
+    [
+        (REMEMBER, "text", "please keep in mind I'm allergic to peanuts", "I'm allergic to peanuts"),
+        (REMEMBER, "text", "Sam's birthday is on May 3, don't forget it", "Sam's birthday is on May 3"),
+        # an article ending the command words belongs to the argument
+        (REMEMBER, "text", "store in your memory that the meeting moved to Thursday", "the meeting moved to Thursday"),
+        # pronouns and auxiliaries stay with the argument unless command words follow them
+        (REMEMBER, "text", "remember I need to call mom please", "I need to call mom"),
+        (REMEMBER, "text", "could you remember that my locker is 42", "my locker is 42"),
+        (RECALL, "query", "what had I told you regarding my dentist?", "my dentist"),
+        (RECALL, "query", "what was my favourite colour again, do you remember?", "my favourite colour"),
+        # only the edges are trimmed
+        (RECALL, "query", "recall the warranty period of the dishwasher", "the warranty period of the dishwasher"),
+    ],
+)
+def test_content_span_takes_off_the_command_words(examples: tuple[str, ...], name: str, text: str, want: str) -> None:
+    assert content_span(text, command_words(examples, name)) == want
+
+
+def test_no_command_word_at_an_edge_means_no_span() -> None:
+    words = command_words(REMEMBER, "text")
+    assert content_span("my sister lives in Oslo", words) is None
+    assert content_span("remember that", words) is None  # nothing left
+    assert content_span("remember that x", frozenset()) is None  # a tool without templates
+
+
+def test_a_question_keeps_its_question_word() -> None:
+    words = command_words(ASK, "question")
+    text = "from my documents, what's the wifi password?"
+    assert content_span(text, words, question=True) == "what's the wifi password"
+    assert content_span(text, words) == "the wifi password"
+
+
+def test_literals_other_arguments_took_are_edges() -> None:
+    words = command_words(SEARCH, "text")
+    assert content_span("show lines mentioning FIXME in tests/", words, ["tests/"]) == "FIXME"
+    assert content_span("show lines mentioning FIXME in tests/", words) == "FIXME in tests/"
+
+
+def test_trim_span_only_trims_and_never_empties() -> None:
+    words = command_words(("forget {query}", "forget everything about {query}"), "query")
+    assert trim_span("about the parking spot", words) == "the parking spot"
+    assert trim_span("everything", words) == "everything"
+    assert trim_span("my dentist", words) == "my dentist"
+
+
+def test_fill_uses_the_span_before_the_model() -> None:
+    spec = ToolSpec("memory.remember", "Remember a fact.",
+                    {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]},
+                    REMEMBER)  # fmt: skip
+    f = fill_arguments(spec, "please keep in mind I'm allergic to peanuts")
+    assert f.arguments == {"text": "I'm allergic to peanuts"} and f.sources == {"text": "span"} and f.copied
+    f = fill_arguments(spec, "remember that {x}".replace("{x}", "the bus leaves at 7, remember that"))
+    assert f.arguments == {"text": "the bus leaves at 7"}
+
+
+# -- lead words ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("remember my colour is green", "^remember"), ("I want you to remember: x", "^remember"),
+     ("could you please forget it", "^forget"), ("what do you remember about x", "^what"),
+     ("{text}, remember that", None), ("", None)],
+)  # fmt: skip
+def test_lead_is_the_first_word_after_the_preamble(text: str, want: str | None) -> None:
+    assert lead(text) == want
+
+
+def test_the_lead_word_tells_a_command_from_a_question() -> None:
+    others = [("files.read", "read the file {path}"), ("files.list", "list the folder {path}"), ("none", "hello")]
+    index = TermIndex([("memory.remember", p) for p in REMEMBER] + [("memory.recall", p) for p in RECALL] + others)
+    scores = index.scores("remember my favourite colour is green")
+    assert scores["memory.remember"] > scores["memory.recall"]
+    scores = index.scores("what do you remember about my favourite colour")
+    assert scores["memory.recall"] > scores["memory.remember"]
