@@ -98,6 +98,9 @@ def register_tools(register: Any) -> None:
             "{text}, remember that",
             "remember for next time: {text}", "add to your memory that {text}", "note that {text}",
             "commit this to memory: {text}", "don't forget: {text}",
+            "remember this: {text}", "save the fact that {text}", "log this in your memory: {text}",
+            "for future reference, {text}", "keep a note that {text}", "learn this about me: {text}",
+            "write down in your memory that {text}", "from now on remember that {text}",
         ],
         effects=["write"],
     )  # fmt: skip
@@ -110,6 +113,9 @@ def register_tools(register: Any) -> None:
             "do you remember {query}?", "look in your memory for {query}", "is {query} in your memories?",
             "remind me {query}", "what did I say {query} was", "check your memory for {query}",
             "any memories about {query}?", "what have I told you about {query}",
+            "what do you know about {query}", "did I ever tell you about {query}", "have I mentioned {query}",
+            "anything saved on {query}?", "tell me what you remember of {query}",
+            "search your notes about me for {query}", "what was {query} again?", "fetch the memory about {query}",
         ],
         effects=["read"],
     )  # fmt: skip
@@ -122,6 +128,10 @@ def register_tools(register: Any) -> None:
             "unlearn {query}",
             "delete what I told you about {query}", "forget that {query}", "purge {query} from memory",
             "you can forget {query} now", "delete memory {query}",
+            "wipe {query} from your memory", "drop the memory about {query}", "clear {query} from memory",
+            "get rid of what you remember about {query}", "discard the note about {query}",
+            "no need to remember {query} anymore", "throw away the memory of {query}",
+            "delete everything you remember about {query}",
         ],
         effects=["write"],
     )  # fmt: skip

@@ -234,7 +234,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 quoted = next((q for q in lit.quoted if q in value), None)
                 value = quoted or command_in(value) or value
             elif _free_text_param(spec, name, schema):
-                value = trim_span(_free_text(value, lit), command_words(spec.examples, name))
+                value = trim_span(_free_text(value, lit), command_words(spec.examples, name), question=name == "question")
             result.arguments[name] = _coerce(value, schema)
             result.sources[name] = "slot"
             used.add(value)

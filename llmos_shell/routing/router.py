@@ -9,6 +9,7 @@ the request name a file of a kind the tool declares (``.png`` for an OCR tool)?
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -30,6 +31,9 @@ TEMPLATE_BONUS = 0.04  # a template of the tool matched, with every path slot ho
 REJECTED_PENALTY = 0.05  # a template matched but put words that are not a path into a path slot
 MISSING_PATH_PENALTY = 0.04  # a required path argument has nothing in the request to copy
 KIND_BONUS = 0.03  # the request names a file of a kind the tool declares (or of another kind: minus)
+SHAPE_PENALTY = 0.03  # a folder for a parameter that takes a file, or a file for one that takes a folder
+MISSING_TEXT_PENALTY = 0.02  # a required free-text argument has nothing in the request to copy
+NAMED_FILE_PENALTY = 0.03  # "no tool" for a request that names a file (notes.txt, photo.png)
 SHORTLIST = 6
 
 _KIND_ALIASES = {"jpeg": "jpg", "tif": "tiff", "htm": "html", "markdown": "md"}
@@ -61,6 +65,40 @@ def file_kinds(spec: ToolSpec) -> frozenset[str]:
         + " ".join(str(s.get("description", "")) for n, s in spec.properties.items() if spec.is_path(n))
     )
     return frozenset(k for k in (_kind(w) for w in re.findall(r"\b[A-Za-z0-9]{2,5}\b", text)) if k in MEDIA_KINDS)
+
+
+def _wants(spec: ToolSpec, name: str) -> str:
+    """What a path parameter takes, from its name and description: "file", "folder" or "" (either)."""
+    schema = spec.properties.get(name, {})
+    text = f"{name} {schema.get('description', '')}".lower()
+    file = re.search(r"\bfile\b", text) is not None
+    folder = re.search(r"\b(?:folder|directory|dir)\b", text) is not None
+    if file and folder:
+        return ""
+    return "file" if file else "folder" if folder else ""
+
+
+def _shape(value: str) -> str:
+    """"folder" for ``docs/``, ``~/Downloads`` or an existing folder; "file" for ``notes.txt``; else ""."""
+    path = os.path.expanduser(value)
+    try:
+        if os.path.isdir(path):
+            return "folder"
+        if os.path.isfile(path):
+            return "file"
+    except (OSError, ValueError):
+        return ""
+    last = value.rstrip("/").rsplit("/", 1)[-1]
+    if value.endswith("/") or (value.startswith(("~", "/", "./")) and "." not in last.strip(".")):
+        return "folder"
+    return "file" if re.search(r"\.[A-Za-z][A-Za-z0-9]{0,7}$", last) else ""
+
+
+def _wrong_shape(spec: ToolSpec, name: str, value: Any) -> bool:
+    if not spec.is_path(name) or not isinstance(value, str) or "*" in value:
+        return False
+    wants, shape = _wants(spec, name), _shape(value)
+    return bool(wants and shape and wants != shape)
 
 
 @dataclass
@@ -122,7 +160,8 @@ class Router:
     def _evidence(self, c: Candidate, text: str, lit: Literals, every: set[str]) -> tuple[float, FillResult | None]:
         """``every``: the kinds (extensions) of the files the request names."""
         if c.tool == NO_TOOL:
-            return c.score, None
+            # a request naming a file ("write the words good luck into card.txt") is rarely small talk
+            return c.score - (NAMED_FILE_PENALTY if every else 0.0), None
         spec = self.specs[c.tool]
         f = fill_arguments(spec, text, None, literals=lit)
         score = c.score
@@ -132,6 +171,10 @@ class Router:
             score += TEMPLATE_BONUS
         if any(spec.is_path(n) for n in f.missing):
             score -= MISSING_PATH_PENALTY
+        elif f.missing:
+            score -= MISSING_TEXT_PENALTY
+        if any(_wrong_shape(spec, n, v) for n, v in f.arguments.items()):
+            score -= SHAPE_PENALTY
         named = every & MEDIA_KINDS
         kinds = self.kinds[c.tool]
         if named and kinds:
@@ -155,8 +198,9 @@ class Router:
         if NO_TOOL not in fills:
             none = next((c for c in ranked if c.tool == NO_TOOL), None)
             if none is not None:
-                rescored.append(none)
-                fills[NO_TOOL] = None
+                score, fills[NO_TOOL] = self._evidence(none, text, lit, every)
+                rescored.append(Candidate(NO_TOOL, score, none.matched, similarity=none.similarity,
+                                          lexical=none.lexical))  # fmt: skip
         rescored.sort(key=lambda c: -c.score)
         return rescored, fills
 

@@ -119,6 +119,12 @@ def _cut(text: str, tokens: list[tuple[int, int, str]], lo: int, hi: int) -> str
     return text[tokens[lo][0] : tokens[hi - 1][1]].strip(_EDGE + " ")
 
 
+def _keep_question_word(tokens: list[tuple[int, int, str]], lo: int) -> int:
+    if lo > 0 and tokens[lo - 1][2].lower().replace("\u2019", "'").strip(_EDGE) in QUESTION_WORDS:
+        return lo - 1
+    return lo
+
+
 def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False) -> str | None:
     """The request minus its leading and trailing command ``words``; None when no edge word is one.
 
@@ -129,14 +135,16 @@ def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, 
     tokens, lo, hi = _runs(text, words, used)
     if lo == 0 and hi == len(tokens):
         return None
-    if question and lo > 0 and tokens[lo - 1][2].lower().replace("\u2019", "'").strip(_EDGE) in QUESTION_WORDS:
-        lo -= 1
+    if question:
+        lo = _keep_question_word(tokens, lo)
     return _cut(text, tokens, lo, hi) or None
 
 
-def trim_span(value: str, words: frozenset[str], used: Iterable[str] = ()) -> str:
+def trim_span(value: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False) -> str:
     """A slot's value with command words taken off its edges ("about the parking spot" -> "the parking spot")."""
     if not words:
         return value
     tokens, lo, hi = _runs(value, words, used)
+    if question:
+        lo = _keep_question_word(tokens, lo)
     return _cut(value, tokens, lo, hi) or value
