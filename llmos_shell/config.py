@@ -125,6 +125,10 @@ class RouterSettings(_Section):
         0.87, ge=0.0, le=1.0, description="Score a tool needs before retrieval is sure of it on its own."
     )
     margin: float = Field(0.0, ge=0.0, le=1.0, description="Lead over the runner-up retrieval needs to be sure.")
+    none_margin: float = Field(
+        0.02, ge=-1.0, le=1.0,
+        description="Lead over answering directly an unsure tool needs to be called at all.",
+    )  # fmt: skip
     candidates: int = Field(3, ge=1, le=20, description="Tools offered to the model when retrieval is unsure.")
     model_choice: bool = Field(
         False,

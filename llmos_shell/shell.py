@@ -145,7 +145,8 @@ class Shell:
             self._router = Router(
                 [spec_from_tool(t) for t in self.tools.values()],
                 kernel=self._kernel_if_routing_needs_it(),
-                threshold=r.threshold, margin=r.margin, k=r.candidates, model_choice=r.model_choice,
+                threshold=r.threshold, margin=r.margin, none_margin=r.none_margin, k=r.candidates,
+                model_choice=r.model_choice,
             )  # fmt: skip
         return self._router
 

@@ -148,3 +148,31 @@ def test_a_program_named_by_chance_is_not_a_command() -> None:
     assert command_in("how much disk space is free", with_arguments=True) is None  # `free` is a program
     assert command_in("in a terminal, do df -h", with_arguments=True) == "df -h"
     assert fill_arguments(RUN, "how much disk space is free").missing == ["command"]
+
+
+def test_a_folder_argues_against_a_tool_that_reads_files(router: Router, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from llmos_shell.routing.router import _shape, _wants
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "a.txt").write_text("x")
+    assert [_shape(v) for v in ("photos", "a.txt", "~/Downloads", "docs/", "b.md", "word")] == [
+        "folder", "file", "folder", "folder", "file", ""]  # fmt: skip
+    specs = router.specs
+    assert _wants(specs["files.read"], "path") == "file" and _wants(specs["files.list"], "path") == "folder"
+    assert _wants(specs["retrieval.ingest"], "path") == ""  # "file or folder"
+    ranked, _ = router.rank("what's in photos")
+    scores = {c.tool: c.score for c in ranked}
+    plain = {c.tool: c.score for c in router.index.rank("what's in photos")}
+    assert plain["files.read"] - scores["files.read"] > plain["files.list"] - scores["files.list"]
+
+
+def test_a_tool_hardly_closer_than_no_tool_is_not_called(router: Router) -> None:
+    # threshold 2: no choice is sure, so the margin over "no tool" decides
+    specs = list(router.specs.values())
+    strict = Router(specs, kernel=None, cache=False, threshold=2.0, none_margin=1.0)
+    decision = strict.route("read notes.txt")
+    assert decision.tool is None and "hardly closer than answering directly" in decision.note
+    loose = Router(specs, kernel=None, cache=False, threshold=2.0, none_margin=-1.0)
+    assert loose.route("read notes.txt").tool == "files.read"

@@ -7,7 +7,7 @@ import pytest
 from llmos_shell.routing import ToolSpec
 from llmos_shell.routing.fill import fill_arguments
 from llmos_shell.routing.lexical import TermIndex, lead
-from llmos_shell.routing.spans import command_words, content_span, trim_span
+from llmos_shell.routing.spans import command_words, content_span, markers, trim_span
 
 REMEMBER = ("remember that {text}", "please remember {text}", "keep in mind that {text}", "{text}, remember that",
             "don't forget: {text}", "store the fact that {text}", "add to your memory that {text}")  # fmt: skip
@@ -102,3 +102,30 @@ def test_the_lead_word_tells_a_command_from_a_question() -> None:
     assert scores["memory.remember"] > scores["memory.recall"]
     scores = index.scores("what do you remember about my favourite colour")
     assert scores["memory.recall"] > scores["memory.remember"]
+
+
+def test_a_topic_marker_before_the_slot_starts_the_argument() -> None:
+    forget = ("forget everything about {query}", "delete the memory about {query}", "forget {query}",
+              "drop {query} from memory")
+    assert markers(forget, "query") == {"about"}
+    assert markers(("remember that {text}",), "text") == frozenset()
+    words, topic = command_words(forget, "query"), markers(forget, "query")
+    assert content_span("drop whatever you remember about my manager", words, topic=topic) == "my manager"
+    assert trim_span("the stored fact about the wifi password", words, topic=topic) == "the wifi password"
+    # a marker far into the value is part of it
+    assert trim_span("the long story of how I met Sam and talked about cats", words, topic=topic).endswith("cats")
+    assert trim_span("the stored fact about the wifi password", words) == "the stored fact about the wifi password"
+
+
+def test_an_auxiliary_after_the_command_words_is_not_the_argument() -> None:
+    words = command_words((*SEARCH, "in which file is {text} defined"), "text")
+    assert content_span("in which file is parse_args used?", words) == "parse_args used"
+    ask = command_words(ASK, "question")
+    assert content_span("based on my documents, is the office open on Sunday?", ask, question=True) == (
+        "is the office open on Sunday")  # fmt: skip
+
+
+def test_a_bare_extension_is_a_pattern() -> None:
+    spec = ToolSpec("files.find", "Find files by name.", {"type": "object", "properties": {
+        "pattern": {"type": "string"}}, "required": ["pattern"]}, ("find {pattern}",))  # fmt: skip
+    assert fill_arguments(spec, "get me a list of all .md files").arguments == {"pattern": "*.md"}

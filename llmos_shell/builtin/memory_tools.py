@@ -131,7 +131,7 @@ def register_tools(register: Any) -> None:
             "wipe {query} from your memory", "drop the memory about {query}", "clear {query} from memory",
             "get rid of what you remember about {query}", "discard the note about {query}",
             "no need to remember {query} anymore", "throw away the memory of {query}",
-            "delete everything you remember about {query}",
+            "delete everything you remember about {query}", "forget the fact that {query}",
         ],
         effects=["write"],
     )  # fmt: skip

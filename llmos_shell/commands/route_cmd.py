@@ -25,7 +25,13 @@ def route_command(text: str, *, json_out: bool, tools: Path | None, no_model: bo
         kernel = build_kernel_factory(settings, Options(model=model))()
     r = settings.router
     router = Router(
-        specs, kernel=kernel, threshold=r.threshold, margin=r.margin, k=r.candidates, model_choice=r.model_choice
+        specs,
+        kernel=kernel,
+        threshold=r.threshold,
+        margin=r.margin,
+        none_margin=r.none_margin,
+        k=r.candidates,
+        model_choice=r.model_choice,
     )
     decision = router.route(text)
     if json_out:

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import ToolError
 from .literals import Literals, extract_literals, word_spans
-from .spans import command_words, content_span, trim_span
+from .spans import command_words, content_span, markers, trim_span
 from .specs import ToolSpec
 
 __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
@@ -39,6 +39,7 @@ _COMMAND_TAIL = re.compile(
     r"|\s+for\s+me)+[\s.!?]*$",
     re.I,
 )
+_BARE_EXTENSION = re.compile(r"(?<![\w.*])(\.[A-Za-z][A-Za-z0-9]{0,7})\b(?!\.)")
 _LEADING_ARTICLES = re.compile(r"^(?:(?:the|a|an|my|this|that|file|folder|directory|named|called)\s+)+", re.I)
 _TRAILING_NOUNS = re.compile(r"\s+(?:folder|directory|dir|file)$", re.I)
 # Politeness a request may end with, after the last slot of a template.
@@ -234,7 +235,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 quoted = next((q for q in lit.quoted if q in value), None)
                 value = quoted or command_in(value) or value
             elif _free_text_param(spec, name, schema):
-                value = trim_span(_free_text(value, lit), command_words(spec.examples, name), question=name == "question")
+                value = trim_span(_free_text(value, lit), command_words(spec.examples, name),
+                                  question=name == "question", topic=markers(spec.examples, name))  # fmt: skip
             result.arguments[name] = _coerce(value, schema)
             result.sources[name] = "slot"
             used.add(value)
@@ -246,6 +248,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             continue
         if name in PATTERN_NAMES and not spec.is_path(name):
             pool = [p for p in (*lit.globs, *lit.paths) if p not in used and "/" not in p.rstrip("/")]
+            pool += [f"*{ext}" for ext in _BARE_EXTENSION.findall(text) if f"*{ext}" not in used]  # "all .md files"
             if pool:
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"
@@ -278,7 +281,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     for name in required:
         if name not in result.arguments and _free_text_param(spec, name, props[name]):
             used_values = [str(v) for v in result.arguments.values()]
-            span = content_span(text, command_words(spec.examples, name), used_values, question=name == "question")
+            span = content_span(text, command_words(spec.examples, name), used_values, question=name == "question",
+                                topic=markers(spec.examples, name))  # fmt: skip
             if span:
                 result.arguments[name] = span
                 result.sources[name] = "span"

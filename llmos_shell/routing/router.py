@@ -25,7 +25,7 @@ from .specs import ToolSpec
 __all__ = ["DEFAULTS", "RouteDecision", "Router", "file_kinds"]
 
 # Suggested defaults for [router] threshold / margin / candidates (config.py holds the keys).
-DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False}
+DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False, "none_margin": 0.03}
 
 TEMPLATE_BONUS = 0.04  # a template of the tool matched, with every path slot holding a path
 REJECTED_PENALTY = 0.05  # a template matched but put words that are not a path into a path slot
@@ -79,7 +79,7 @@ def _wants(spec: ToolSpec, name: str) -> str:
 
 
 def _shape(value: str) -> str:
-    """"folder" for ``docs/``, ``~/Downloads`` or an existing folder; "file" for ``notes.txt``; else ""."""
+    """ "folder" for ``docs/``, ``~/Downloads`` or an existing folder; "file" for ``notes.txt``; else ""."""
     path = os.path.expanduser(value)
     try:
         if os.path.isdir(path):
@@ -146,7 +146,8 @@ class Router:
     def __init__(self, specs: Sequence[ToolSpec], *, kernel: Any = None, embedder: Embedder | None = None,
                  threshold: float = DEFAULTS["threshold"], margin: float = DEFAULTS["margin"],
                  k: int = DEFAULTS["k"], cache: bool = True,
-                 model_choice: bool = DEFAULTS["model_choice"]) -> None:  # fmt: skip
+                 model_choice: bool = DEFAULTS["model_choice"],
+                 none_margin: float = DEFAULTS["none_margin"]) -> None:  # fmt: skip
         t0 = time.perf_counter()
         self.specs = {s.name: s for s in specs}
         self.kinds = {s.name: file_kinds(s) for s in specs}
@@ -154,6 +155,7 @@ class Router:
         self.kernel = kernel
         self.threshold, self.margin, self.k = threshold, margin, k
         self.model_choice = model_choice
+        self.none_margin = none_margin
         self.build_ms = (time.perf_counter() - t0) * 1000
 
     # -- scoring ---------------------------------------------------------
@@ -221,8 +223,14 @@ class Router:
             timings["choice"] = (time.perf_counter() - t1) * 1000
             if picked is not None:
                 chosen, by = picked, "model"
+        none_score = next((c.score for c in ranked if c.tool == NO_TOOL), None)
+        note = ""
+        if not sure and by == "retrieval" and chosen != NO_TOOL and none_score is not None \
+                and top.score - none_score < self.none_margin:  # fmt: skip
+            note = f"{chosen} was the closest tool, but hardly closer than answering directly"
+            chosen = NO_TOOL
         decision = RouteDecision(
-            tool=None if chosen == NO_TOOL else chosen, arguments={}, candidates=ranked[: max(self.k, 3)],
+            tool=None if chosen == NO_TOOL else chosen, note=note, arguments={}, candidates=ranked[: max(self.k, 3)],
             chosen_by=by, sure=sure, literals=lit.as_dict(),
         )  # fmt: skip
         if decision.tool is not None:

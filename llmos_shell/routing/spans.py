@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 
 from .lexical import stem
 
-__all__ = ["command_words", "content_span", "trim_span"]
+__all__ = ["command_words", "content_span", "markers", "trim_span"]
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _TOKEN = re.compile(r"\S+")
@@ -35,15 +35,22 @@ _EDGE = ".,;:!?\"'`“”()[]"
 FILLER = frozenset("please pls kindly thanks thank now again anywhere somewhere quickly ok okay hey hi".split())
 # Ending a leading run, these belong to the span: "recall my dentist", "forget the parking spot".
 DETERMINERS = frozenset("the a an my your our his her their these those".split())
+# Words that mark the start of a topic; when a tool's templates put one right before a slot, the
+# slot's value starts after it: "drop whatever you remember about *my manager*".
+MARKERS = frozenset("about regarding concerning".split())
+MARKER_REACH = 5  # a marker counts among the first words of a value only
+# An auxiliary right after the command words starts no argument but a question's:
+# "in which file is *parse_args* used", "recall what was *my colour*".
+AUXILIARIES = frozenset("is are was were be been do does did has have had".split())
 # A question keeps its question word: "in my docs, *what's* the wifi password".
 QUESTION_WORDS = frozenset("what what's whats who who's whos where when why how which whose".split())
 # Words that introduce an argument as a command word does ("what had I told you *regarding* ...").
-RELATIONS = frozenset("about regarding concerning re that".split())
+RELATIONS = frozenset("about regarding concerning re that of".split())
 # Words a request may put around its command words ("could you", "I want you to"); taken off
 # only between command words, never from the argument's own edge ("remember I need to call mom").
 FUNCTION = frozenset(
     "can could would will you u i id im me want need like to so just go ahead and then also let lets us we "
-    "if possible is are was were be been do does did have has had it said told mentioned".split()
+    "if possible is are was were be been do does did have has had it said told mentioned all every each".split()
 )
 
 
@@ -60,6 +67,21 @@ def _command_words(examples: tuple[str, ...], name: str) -> frozenset[str]:
         words.update(_norm(t) for t in _TOKEN.findall(fixed))
     words.discard("")
     return frozenset(words)
+
+
+@functools.lru_cache(maxsize=1024)
+def _markers(examples: tuple[str, ...], name: str) -> frozenset[str]:
+    before = [e.split("{" + name + "}")[0].split()[-1:] for e in examples if "{" + name + "}" in e]
+    counts: dict[str, int] = {}
+    for words in before:
+        if words and words[0].lower() in MARKERS:
+            counts[words[0].lower()] = counts.get(words[0].lower(), 0) + 1
+    return frozenset(w for w, n in counts.items() if n >= 2)
+
+
+def markers(examples: Sequence[str], name: str) -> frozenset[str]:
+    """Topic words ("about") that stand right before the ``{name}`` slot in two or more templates."""
+    return _markers(tuple(examples), name)
 
 
 def command_words(examples: Sequence[str], name: str) -> frozenset[str]:
@@ -125,26 +147,50 @@ def _keep_question_word(tokens: list[tuple[int, int, str]], lo: int) -> int:
     return lo
 
 
-def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False) -> str | None:
+def _after_marker(tokens: list[tuple[int, int, str]], lo: int, hi: int, topic: frozenset[str]) -> int:
+    at = next((i for i, t in enumerate(tokens[lo : lo + MARKER_REACH], lo) if t[2].lower() in topic), None)
+    return at + 1 if at is not None and at + 1 < hi else lo
+
+
+def _skip_auxiliaries(tokens: list[tuple[int, int, str]], lo: int, hi: int) -> int:
+    if lo == 0:
+        return lo
+    while lo < hi - 1 and tokens[lo][2].lower().strip(_EDGE) in AUXILIARIES:
+        lo += 1
+    return lo
+
+
+def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False,
+                 topic: frozenset[str] = frozenset()) -> str | None:  # fmt: skip
     """The request minus its leading and trailing command ``words``; None when no edge word is one.
 
     ``question``: the argument is a question, which keeps the question word before it.
+    ``topic``: the tool's topic markers (:func:`markers`); the argument starts after the first one
+    among the first few words after the command words.
     """
     if not words:
         return None
     tokens, lo, hi = _runs(text, words, used)
     if lo == 0 and hi == len(tokens):
         return None
-    if question:
-        lo = _keep_question_word(tokens, lo)
+    lo = (
+        _keep_question_word(tokens, lo)
+        if question
+        else _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
+    )
     return _cut(text, tokens, lo, hi) or None
 
 
-def trim_span(value: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False) -> str:
-    """A slot's value with command words taken off its edges ("about the parking spot" -> "the parking spot")."""
+def trim_span(value: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False,
+              topic: frozenset[str] = frozenset()) -> str:  # fmt: skip
+    """A slot's value with command words taken off its edges ("about the parking spot" -> "the parking spot").
+
+    ``topic``: as for :func:`content_span`.
+    """
     if not words:
         return value
     tokens, lo, hi = _runs(value, words, used)
-    if question:
-        lo = _keep_question_word(tokens, lo)
+    if not question:
+        lo = _after_marker(tokens, lo, hi, topic)
+    lo = _keep_question_word(tokens, lo) if question else _skip_auxiliaries(tokens, lo, hi)
     return _cut(value, tokens, lo, hi) or value
