@@ -105,8 +105,12 @@ def test_the_lead_word_tells_a_command_from_a_question() -> None:
 
 
 def test_a_topic_marker_before_the_slot_starts_the_argument() -> None:
-    forget = ("forget everything about {query}", "delete the memory about {query}", "forget {query}",
-              "drop {query} from memory")
+    forget = (
+        "forget everything about {query}",
+        "delete the memory about {query}",
+        "forget {query}",
+        "drop {query} from memory",
+    )
     assert markers(forget, "query") == {"about"}
     assert markers(("remember that {text}",), "text") == frozenset()
     words, topic = command_words(forget, "query"), markers(forget, "query")
