@@ -40,7 +40,11 @@ _COMMAND_TAIL = re.compile(
     re.I,
 )
 _BARE_EXTENSION = re.compile(r"(?<![\w.*])(\.[A-Za-z][A-Za-z0-9]{0,7})\b(?!\.)")
-_LEADING_ARTICLES = re.compile(r"^(?:(?:the|a|an|my|this|that|file|folder|directory|named|called)\s+)+", re.I)
+_LEADING_ARTICLES = re.compile(
+    r"^(?:(?:the|a|an|my|this|that|any|all|every|some|file|files|folder|directory|named|called)\s+)+", re.I
+)
+# A pronoun in a name slot ("can you find it in ~/Downloads") refers to a name said before it.
+_PRONOUNS = frozenset("it them this that these those one".split())
 _TRAILING_NOUNS = re.compile(r"\s+(?:folder|directory|dir|file)$", re.I)
 # Politeness a request may end with, after the last slot of a template.
 _TRAILING_FILLER = r"(?:[\s,]+(?:please|for me|thanks|thank you|now|right now|again))*"
@@ -53,6 +57,7 @@ class FillResult:
     missing: list[str] = field(default_factory=list)
     template: str | None = None
     rejected: dict[str, str] = field(default_factory=dict)  # param -> slot text that is not a path
+    loose: bool = False  # the template matched in its loose form only
 
     @property
     def copied(self) -> bool:
@@ -108,33 +113,70 @@ def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
     return re.compile(pattern, re.I | re.S), literal_chars
 
 
-def match_template(examples: Sequence[str], text: str) -> tuple[dict[str, str], str | None]:
-    """Slots of the example phrase whose fixed words best match ``text``."""
+LOOSE_TAIL = 2  # words of a template's opening kept by its loose form
+
+
+@functools.lru_cache(maxsize=4096)
+def _loose_form(example: str) -> str | None:
+    """The template with its opening cut to the last words before the first slot:
+    "find files called {pattern}" -> "files called {pattern}" (matches "search for files called report")."""
+    head, sep, rest = example.partition("{")
+    words = head.split()
+    if not sep or len(words) <= LOOSE_TAIL:
+        return None
+    return " ".join(words[-LOOSE_TAIL:]) + " {" + rest
+
+
+def match_template(examples: Sequence[str], text: str, *, loose: bool = False,
+                   protect: Sequence[str] = ()) -> tuple[dict[str, str], str | None]:  # fmt: skip
+    """Slots of the example phrase whose fixed words best match ``text``.
+
+    ``loose``: match the templates' loose forms (:func:`_loose_form`) instead.
+    ``protect``: strings (quoted text) a template's fixed words must not split:
+    "save the text 'moved to 3pm' in notes.md" has no " to " for "save the text {content} to {path}".
+    """
     best: tuple[int, dict[str, str], str | None] = (-1, {}, None)
     request = " ".join(text.split())
+    masks = {}
+    for i, value in enumerate(p for p in protect if " " in p):
+        value = " ".join(value.split())
+        if value in request:
+            masks[f"\x00{i}\x00"] = value
+            request = request.replace(value, f"\x00{i}\x00")
     for example in examples:
-        compiled = _template_regex(example)
+        form = _loose_form(example) if loose else example
+        compiled = _template_regex(form) if form else None
         if compiled is None:
             continue
         regex, weight = compiled
         m = regex.match(request)
         if m and weight > best[0]:
-            slots = {k: _strip(v) for k, v in m.groupdict().items() if v and _strip(v)}
+            slots = {k: _strip(_unmask(v, masks)) for k, v in m.groupdict().items() if v and _strip(v)}
             if slots:
                 best = (weight, slots, example)
     return best[1], best[2]
+
+
+def _unmask(value: str, masks: dict[str, str]) -> str:
+    for mask, original in masks.items():
+        value = value.replace(mask, original)
+    return value
 
 
 def _strip(value: str) -> str:
     return value.rstrip(_STRIP).lstrip(_LEAD_STRIP)
 
 
-def _free_text(value: str, lit: Literals) -> str:
-    """A free-text slot: the quoted text inside it, else the words after "the phrase" and the like."""
+def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
+    """A free-text slot: the quoted text inside it, else the words after "the phrase" and the like,
+    or after a short head and a colon ("the following: the build is done"). ``True``: quoted."""
     for quoted in lit.quoted:
         if quoted in value:
-            return quoted
-    return _TEXT_INTRO.sub("", value)
+            return quoted, True
+    head, sep, tail = value.partition(": ")
+    if sep and tail.strip() and len(head.split()) <= 3:
+        value = tail
+    return _TEXT_INTRO.sub("", value), False
 
 
 def _after_colon(text: str) -> str | None:
@@ -168,12 +210,24 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     return None
 
 
+_NAMED_FOLDER = re.compile(r"\b([\w.~+-]+)\s+(?:folder|directory|dir)\b", re.I)
+_NOT_FOLDER_NAMES = frozenset(
+    "the a an this that my your our its their which what whose current same parent new any some every each one "
+    "whole entire root home working project source".split()
+)
+
+
 def _existing_words(text: str, used: set[str]) -> list[str]:
-    """Words of the request naming a file or folder that exists here ("list tests")."""
+    """Words of the request naming a file or folder that exists here ("list tests"), or that the
+    request calls a folder ("in the config directory")."""
     found = []
     for word in re.findall(r"[\w.~/+-]+", text):
         word = word.rstrip(".")
         if len(word) > 1 and word not in used and word not in found and looks_like_path(word):
+            found.append(word)
+    for m in _NAMED_FOLDER.finditer(text):
+        word = m.group(1)
+        if word.lower() not in _NOT_FOLDER_NAMES and word not in used and word not in found:
             found.append(word)
     return found
 
@@ -219,9 +273,14 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     lit = literals or extract_literals(text)
     props = spec.properties
     required = spec.required
-    slots, template = match_template(spec.examples, text)
-    result = FillResult(arguments={}, template=template)
+    slots, template = match_template(spec.examples, text, protect=lit.quoted)
+    loose = False
+    if template is None:
+        slots, template = match_template(spec.examples, text, loose=True, protect=lit.quoted)
+        loose = template is not None
+    result = FillResult(arguments={}, template=template, loose=loose)
     used: set[str] = set()
+    untrimmed: list[str] = []  # free-text slots to trim once the other arguments are known
 
     for name, schema in props.items():
         if name in slots:
@@ -231,12 +290,15 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if spec.is_path(name) and not looks_like_path(value):
                 result.rejected[name] = value
                 continue
+            if name in PATTERN_NAMES and value.lower() in _PRONOUNS:
+                continue
             if name in GENERATED:
                 quoted = next((q for q in lit.quoted if q in value), None)
                 value = quoted or command_in(value) or value
             elif _free_text_param(spec, name, schema):
-                value = trim_span(_free_text(value, lit), command_words(spec.examples, name),
-                                  question=name == "question", topic=markers(spec.examples, name))  # fmt: skip
+                value, was_quoted = _free_text(value, lit)
+                if not was_quoted:  # quoted text is the user's exact words; the rest is trimmed below
+                    untrimmed.append(name)
             result.arguments[name] = _coerce(value, schema)
             result.sources[name] = "slot"
             used.add(value)
@@ -277,7 +339,12 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 result.sources[name] = "literal"
                 used.add(pool[0])
 
-    # What is left of the request around the command words ("please keep in mind {I'm allergic}").
+    # Free text is what is left around the command words ("please keep in mind {I'm allergic}"),
+    # and around the other arguments ("FIXME {inside the tests folder}" once tests is the folder).
+    for name in untrimmed:
+        others = [str(v) for n, v in result.arguments.items() if n != name]
+        result.arguments[name] = trim_span(str(result.arguments[name]), command_words(spec.examples, name), others,
+                                           question=name == "question", topic=markers(spec.examples, name))  # fmt: skip
     for name in required:
         if name not in result.arguments and _free_text_param(spec, name, props[name]):
             used_values = [str(v) for v in result.arguments.values()]

@@ -8,13 +8,16 @@ from dataclasses import dataclass, field
 __all__ = ["Literals", "extract_literals", "word_spans"]
 
 _URL = re.compile(r"\bhttps?://[^\s\"'<>]+", re.I)
-_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|`([^`]+)`|(?<![\w])'([^']+)'(?![\w])")
+_QUOTED = re.compile(r"(?<![\w(\[{=])(?:\"([^\"]+)\"|“([^”]+)”|`([^`]+)`|'([^']+)'(?![\w]))")
 _GLOB = re.compile(r"(?<![\w/])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?[\w.*?/-]+)")
 _PATH = re.compile(
     r"(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
     r"|(?<![\w@/])[\w@+-]+(?:/[\w.@+-]+)+/?"  # rel/path/file
     r"|(?<![\w@/])[\w.+-]+/(?![\w])"  # dir/
     r"|(?<![\w@/])[\w+-][\w.+-]*\.[A-Za-z][A-Za-z0-9]{0,7}\b"  # file.ext
+    r"|(?<![\w@/.*])\.[A-Za-z][\w.+-]*(?![\w*])(?!\s+files?\b)"  # .env, .gitignore (not ".md files")
+    r"|\b(?:Dockerfile|Makefile|Containerfile|Procfile|Gemfile|Rakefile|Vagrantfile|Justfile|README|LICENSE"
+    r"|CHANGELOG|CONTRIBUTING|AUTHORS|NOTICE|COPYING)\b"  # well-known names without an extension
 )
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z/])")
 _TRAIL = ".,;:!?)]}'\""
@@ -41,11 +44,11 @@ def _add(items: list[str], value: str) -> None:
 def extract_literals(text: str) -> Literals:
     lit = Literals()
     rest = text
+    for m in _QUOTED.finditer(text):  # before URLs: "save 'API_URL=http://x:3000' to .env"
+        _add(lit.quoted, next(g for g in m.groups() if g is not None))
     for m in _URL.finditer(text):
         _add(lit.urls, m.group(0).rstrip(_TRAIL))
         rest = rest.replace(m.group(0), " ")
-    for m in _QUOTED.finditer(rest):
-        _add(lit.quoted, next(g for g in m.groups() if g is not None))
     for m in _GLOB.finditer(rest):
         _add(lit.globs, m.group(0).rstrip(_TRAIL))
     for m in _PATH.finditer(rest):

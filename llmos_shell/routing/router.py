@@ -28,9 +28,11 @@ __all__ = ["DEFAULTS", "RouteDecision", "Router", "file_kinds"]
 DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False, "none_margin": 0.03}
 
 TEMPLATE_BONUS = 0.04  # a template of the tool matched, with every path slot holding a path
+LOOSE_BONUS = 0.02  # only its loose form did (the last words before the slot; fill.py)
 REJECTED_PENALTY = 0.05  # a template matched but put words that are not a path into a path slot
 MISSING_PATH_PENALTY = 0.04  # a required path argument has nothing in the request to copy
-KIND_BONUS = 0.03  # the request names a file of a kind the tool declares (or of another kind: minus)
+KIND_BONUS = 0.03  # the request names a file of a kind the tool declares
+KIND_MISMATCH = 0.05  # ... of a kind it cannot take: a text file for OCR, an image for speech
 SHAPE_PENALTY = 0.03  # a folder for a parameter that takes a file, or a file for one that takes a folder
 MISSING_TEXT_PENALTY = 0.02  # a required free-text argument has nothing in the request to copy
 NAMED_FILE_PENALTY = 0.03  # "no tool" for a request that names a file (notes.txt, photo.png)
@@ -78,8 +80,12 @@ def _wants(spec: ToolSpec, name: str) -> str:
     return "file" if file else "folder" if folder else ""
 
 
-def _shape(value: str) -> str:
-    """ "folder" for ``docs/``, ``~/Downloads`` or an existing folder; "file" for ``notes.txt``; else ""."""
+def _shape(value: str, text: str = "") -> str:
+    """What a path names: "folder" for ``docs/``, ``~/Downloads``, an existing folder or one the
+    request calls a folder ("my ~/projects/app folder"); "file" for ``notes.txt``; else ""."""
+    said = re.search(re.escape(value) + r"\s+(folder|directory|dir|file)\b", text, re.I) if text else None
+    if said:
+        return "file" if said.group(1).lower() == "file" else "folder"
     path = os.path.expanduser(value)
     try:
         if os.path.isdir(path):
@@ -94,10 +100,10 @@ def _shape(value: str) -> str:
     return "file" if re.search(r"\.[A-Za-z][A-Za-z0-9]{0,7}$", last) else ""
 
 
-def _wrong_shape(spec: ToolSpec, name: str, value: Any) -> bool:
+def _wrong_shape(spec: ToolSpec, name: str, value: Any, text: str = "") -> bool:
     if not spec.is_path(name) or not isinstance(value, str) or "*" in value:
         return False
-    wants, shape = _wants(spec, name), _shape(value)
+    wants, shape = _wants(spec, name), _shape(value, text)
     return bool(wants and shape and wants != shape)
 
 
@@ -167,24 +173,26 @@ class Router:
         spec = self.specs[c.tool]
         f = fill_arguments(spec, text, None, literals=lit)
         score = c.score
-        if f.rejected:
+        named = every & MEDIA_KINDS
+        kinds = self.kinds[c.tool]
+        kind = 0.0
+        if named and kinds:
+            kind = KIND_BONUS if named & kinds else -KIND_MISMATCH
+        elif kinds and every & TEXT_KINDS and any(spec.is_path(n) for n in spec.required):
+            kind = -KIND_MISMATCH  # a text file ("notes.md") for a tool that takes images or audio
+        elif named and not kinds and any(spec.is_path(n) for n in spec.properties):
+            kind = -KIND_BONUS / 2
+        score += kind
+        if any(n in spec.required for n in f.rejected):
             score -= REJECTED_PENALTY
-        elif f.template is not None:
-            score += TEMPLATE_BONUS
+        elif f.template is not None and kind >= 0:  # a template holding a file the tool cannot take is no evidence
+            score += LOOSE_BONUS if f.loose else TEMPLATE_BONUS
         if any(spec.is_path(n) for n in f.missing):
             score -= MISSING_PATH_PENALTY
         elif f.missing:
             score -= MISSING_TEXT_PENALTY
-        if any(_wrong_shape(spec, n, v) for n, v in f.arguments.items()):
+        if any(_wrong_shape(spec, n, v, text) for n, v in f.arguments.items()):
             score -= SHAPE_PENALTY
-        named = every & MEDIA_KINDS
-        kinds = self.kinds[c.tool]
-        if named and kinds:
-            score += KIND_BONUS if named & kinds else -KIND_BONUS
-        elif kinds and every & TEXT_KINDS and any(spec.is_path(n) for n in spec.required):
-            score -= KIND_BONUS  # a text file ("notes.md") for a tool that takes images or audio
-        elif named and not kinds and any(spec.is_path(n) for n in spec.properties):
-            score -= KIND_BONUS / 2
         return score, f
 
     def rank(self, text: str, lit: Literals | None = None) -> tuple[list[Candidate], dict[str, FillResult | None]]:

@@ -33,6 +33,7 @@ _TOKEN = re.compile(r"\S+")
 _EDGE = ".,;:!?\"'`“”()[]"
 # Words that may stand at either edge of a span without belonging to it.
 FILLER = frozenset("please pls kindly thanks thank now again anywhere somewhere quickly ok okay hey hi".split())
+_FOLDER_NOUN = re.compile(r"\s+(?:folder|directory|dir|file)\b", re.I)
 # Ending a leading run, these belong to the span: "recall my dentist", "forget the parking spot".
 DETERMINERS = frozenset("the a an my your our his her their these those".split())
 # Words that mark the start of a topic; when a tool's templates put one right before a slot, the
@@ -45,12 +46,13 @@ AUXILIARIES = frozenset("is are was were be been do does did has have had".split
 # A question keeps its question word: "in my docs, *what's* the wifi password".
 QUESTION_WORDS = frozenset("what what's whats who who's whos where when why how which whose".split())
 # Words that introduce an argument as a command word does ("what had I told you *regarding* ...").
-RELATIONS = frozenset("about regarding concerning re that of".split())
+RELATIONS = frozenset("about regarding concerning re that of under inside within throughout".split())
 # Words a request may put around its command words ("could you", "I want you to"); taken off
 # only between command words, never from the argument's own edge ("remember I need to call mom").
 FUNCTION = frozenset(
     "can could would will you u i id im me want need like to so just go ahead and then also let lets us we "
-    "if possible is are was were be been do does did have has had it said told mentioned all every each".split()
+    "if possible is are was were be been do does did have has had it said told mentioned all every each any "
+    "some".split()
 )
 
 
@@ -97,14 +99,21 @@ def _is_used(start: int, end: int, used_spans: list[tuple[int, int]]) -> bool:
     return any(start < u_end and u_start < end for u_start, u_end in used_spans)
 
 
-def _runs(text: str, words: frozenset[str], used: Iterable[str]) -> tuple[list[tuple[int, int, str]], int, int]:
-    """The tokens of ``text`` and the bounds ``lo``/``hi`` of what is left between the command words."""
+def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool = False
+          ) -> tuple[list[tuple[int, int, str]], int, int]:  # fmt: skip
+    """The tokens of ``text`` and the bounds ``lo``/``hi`` of what is left between the command words.
+
+    ``question``: a question's own last words may be command words ("... the attention paper?"):
+    only filler and used literals come off its end, unless a comma sets the tail apart
+    ("what is the fee, according to my documents?").
+    """
     tokens = _tokens(text)
     used_spans = []
     for value in used:
         at = text.find(value) if value else -1
         if at >= 0:
-            used_spans.append((at, at + len(value)))
+            noun = _FOLDER_NOUN.match(text, at + len(value))  # "the tests folder" is the folder's name
+            used_spans.append((at, noun.end() if noun else at + len(value)))
 
     def kind(i: int) -> str:
         """'anchor': a command word; 'function': may sit between command words; '': the argument's."""
@@ -131,6 +140,14 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str]) -> tuple[list[t
     start = len(tokens)
     while start > lo and kinds[start - 1]:
         start -= 1
+    if question and not (start > lo and tokens[start - 1][2].endswith(",")):
+        hi = len(tokens)
+        while hi > lo and (
+            tokens[hi - 1][2].lower().strip(_EDGE) in FILLER
+            or _is_used(tokens[hi - 1][0], tokens[hi - 1][1], used_spans)
+        ):
+            hi -= 1
+        return tokens, lo, hi
     hi = min((i for i in range(start, len(tokens)) if kinds[i] == "anchor"), default=len(tokens))
     return tokens, lo, hi
 
@@ -141,7 +158,18 @@ def _cut(text: str, tokens: list[tuple[int, int, str]], lo: int, hi: int) -> str
     return text[tokens[lo][0] : tokens[hi - 1][1]].strip(_EDGE + " ")
 
 
-def _keep_question_word(tokens: list[tuple[int, int, str]], lo: int) -> int:
+def _keep_question_word(tokens: list[tuple[int, int, str]], lo: int, hi: int) -> int:
+    """The question word before ``lo`` comes back; a question after a separator ("my manuals should
+    cover this - how do I reset it?") starts there."""
+
+    def opens(i: int) -> bool:
+        word = tokens[i][2].lower().replace("\u2019", "'").strip(_EDGE)
+        return word in QUESTION_WORDS or word in AUXILIARIES
+
+    for i in range(hi - 1, lo, -1):
+        prev = tokens[i - 1][2]
+        if (prev.endswith((",", ":")) or prev in ("-", "\u2013", "\u2014")) and opens(i):
+            return i
     if lo > 0 and tokens[lo - 1][2].lower().replace("\u2019", "'").strip(_EDGE) in QUESTION_WORDS:
         return lo - 1
     return lo
@@ -170,14 +198,13 @@ def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, 
     """
     if not words:
         return None
-    tokens, lo, hi = _runs(text, words, used)
+    tokens, lo, hi = _runs(text, words, used, question)
     if lo == 0 and hi == len(tokens):
         return None
-    lo = (
-        _keep_question_word(tokens, lo)
-        if question
-        else _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
-    )
+    if question:
+        lo = _keep_question_word(tokens, lo, hi)
+    else:
+        lo = _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
     return _cut(text, tokens, lo, hi) or None
 
 
@@ -189,8 +216,9 @@ def trim_span(value: str, words: frozenset[str], used: Iterable[str] = (), *, qu
     """
     if not words:
         return value
-    tokens, lo, hi = _runs(value, words, used)
-    if not question:
-        lo = _after_marker(tokens, lo, hi, topic)
-    lo = _keep_question_word(tokens, lo) if question else _skip_auxiliaries(tokens, lo, hi)
+    tokens, lo, hi = _runs(value, words, used, question)
+    if question:
+        lo = _keep_question_word(tokens, lo, hi)
+    else:
+        lo = _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
     return _cut(value, tokens, lo, hi) or value
