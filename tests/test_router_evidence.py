@@ -176,3 +176,37 @@ def test_a_tool_hardly_closer_than_no_tool_is_not_called(router: Router) -> None
     assert decision.tool is None and "hardly closer than answering directly" in decision.note
     loose = Router(specs, kernel=None, cache=False, threshold=2.0, none_margin=-1.0)
     assert loose.route("read notes.txt").tool == "files.read"
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [("how do I find the largest file with bash?", True), ("How can I read a CSV in pandas", True),
+     ("how to undo a git commit", True), ("what does the word 'sanguine' mean?", True),
+     ("what does `tar -xzf` do?", True), ("how many files are in docs?", False),
+     ("what does notes.txt say", False), ("find the largest file", False)],
+)  # fmt: skip
+def test_how_to_questions_lean_to_answering(router: Router, text: str, asks: bool) -> None:
+    from llmos_shell.routing.router import HOW_TO_BONUS
+
+    plain = next(c.score for c in router.index.rank(text) if c.tool == "none")
+    ranked, _ = router.rank(text)
+    scored = next(c.score for c in ranked if c.tool == "none")
+    named_file = 0.03 if "notes.txt" in text else 0.0
+    assert scored - plain == pytest.approx((HOW_TO_BONUS if asks else 0.0) - named_file)
+
+
+def test_phrases_of_media_tools_are_rendered_with_files_of_their_kind(router: Router) -> None:
+    from llmos_shell.routing.kinds import kind_of, sample_file
+    from llmos_shell.routing.retrieval import generic_arguments
+
+    assert [kind_of(p) for p in ("a/notes.MD", "scan.jpeg", "docs/", ".env", "Makefile")] == [
+        "md", "jpg", None, None, None]  # fmt: skip
+    assert sample_file({"png", "jpg"}) == "photo.png" and sample_file({"wav"}) == "recording.wav"
+    assert sample_file(set()) == "notes.txt"
+    index = router.index
+    ocr = [p for o, p in zip(index.owners, index.phrases, strict=True) if o == "vision.read_text"]
+    speech = [p for o, p in zip(index.owners, index.phrases, strict=True) if o == "speech.transcribe"]
+    assert any("photo.png" in p for p in ocr) and not any("notes.txt" in p for p in ocr)
+    assert any("recording.wav" in p for p in speech)
+    assert generic_arguments("read the text in scans/receipt.JPG and notes/a.md") == (
+        "read the text in photo.png and notes.txt")  # fmt: skip

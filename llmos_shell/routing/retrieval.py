@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import paths
+from .kinds import file_kinds, kind_of, sample_file
 from .lexical import TermIndex
 from .literals import Literals, extract_literals
 from .specs import ToolSpec
@@ -54,9 +55,13 @@ _SLOT = re.compile(r"\{(\w+)\}")
 _FILLERS = {"path": "notes.txt", "file": "notes.txt", "directory": "docs", "pattern": "*.pdf", "text": "something"}
 
 
-def render_example(example: str) -> str:
-    """An example phrase with its ``{slots}`` replaced by plausible words, for embedding."""
-    return _SLOT.sub(lambda m: _FILLERS.get(m.group(1), m.group(1).replace("_", " ")), example)
+def render_example(example: str, path: str = _FILLERS["path"]) -> str:
+    """An example phrase with its ``{slots}`` replaced by plausible words, for embedding.
+
+    ``path``: the file name path slots get, of a kind the tool takes (``photo.png`` for OCR).
+    """
+    fillers = {**_FILLERS, "path": path, "file": path}
+    return _SLOT.sub(lambda m: fillers.get(m.group(1), m.group(1).replace("_", " ")), example)
 
 
 def generic_arguments(text: str, lit: Literals | None = None) -> str:
@@ -69,7 +74,8 @@ def generic_arguments(text: str, lit: Literals | None = None) -> str:
     for value in lit.quoted:
         text = text.replace(value, _FILLERS["text"])
     for value in sorted((*lit.paths, *lit.globs), key=len, reverse=True):
-        text = text.replace(value, _FILLERS["pattern"] if "*" in value else _FILLERS["path"])
+        kind = kind_of(value)
+        text = text.replace(value, _FILLERS["pattern"] if "*" in value else sample_file({kind} if kind else set()))
     return text
 
 
@@ -125,10 +131,11 @@ class ToolIndex:
         self.owners: list[str] = []
         self.phrases: list[str] = []
         for spec in specs:
+            path = sample_file(file_kinds(spec))
             for phrase in (spec.description, *spec.examples):
                 if phrase:
                     self.owners.append(spec.name)
-                    self.phrases.append(render_example(phrase))
+                    self.phrases.append(render_example(phrase, path))
         for phrase in NO_TOOL_EXAMPLES:
             self.owners.append(NO_TOOL)
             self.phrases.append(phrase)

@@ -18,11 +18,12 @@ from typing import Any
 
 from ..errors import ToolError
 from .fill import FillResult, fill_arguments
+from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of
 from .literals import Literals, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
 from .specs import ToolSpec
 
-__all__ = ["DEFAULTS", "RouteDecision", "Router", "file_kinds"]
+__all__ = ["DEFAULTS", "RouteDecision", "Router"]
 
 # Suggested defaults for [router] threshold / margin / candidates (config.py holds the keys).
 DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False, "none_margin": 0.03}
@@ -35,38 +36,14 @@ KIND_BONUS = 0.03  # the request names a file of a kind the tool declares
 KIND_MISMATCH = 0.05  # ... of a kind it cannot take: a text file for OCR, an image for speech
 SHAPE_PENALTY = 0.03  # a folder for a parameter that takes a file, or a file for one that takes a folder
 MISSING_TEXT_PENALTY = 0.02  # a required free-text argument has nothing in the request to copy
+HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or what a word means
+_HOW_TO = re.compile(
+    r"\s*(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
+    r"|what\s+(?:does|do)\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$)",  # "what does the word 'ephemeral' mean?"
+    re.I,
+)
 NAMED_FILE_PENALTY = 0.03  # "no tool" for a request that names a file (notes.txt, photo.png)
 SHORTLIST = 6
-
-_KIND_ALIASES = {"jpeg": "jpg", "tif": "tiff", "htm": "html", "markdown": "md"}
-MEDIA_KINDS = {
-    "png", "jpg", "gif", "bmp", "tiff", "webp", "ppm", "heic", "svg",  # images
-    "wav", "mp3", "flac", "ogg", "m4a", "opus", "aac",  # audio
-    "mp4", "mkv", "mov", "avi", "webm",  # video
-    "pdf", "docx", "xlsx", "pptx", "epub",  # documents
-}  # fmt: skip
-
-
-# Kinds of plain-text files: naming one argues against a tool that declares media kinds.
-TEXT_KINDS = {
-    "txt", "md", "rst", "csv", "tsv", "json", "jsonl", "yaml", "yml", "toml", "ini", "cfg", "conf", "log",
-    "py", "js", "ts", "c", "h", "cpp", "rs", "go", "java", "sh", "html", "xml", "sql", "env",
-}  # fmt: skip
-
-
-def _kind(word: str) -> str:
-    w = word.lower().lstrip(".")
-    return _KIND_ALIASES.get(w, w)
-
-
-def file_kinds(spec: ToolSpec) -> frozenset[str]:
-    """File kinds (extensions) a tool's description or path-argument descriptions name."""
-    text = (
-        spec.description
-        + " "
-        + " ".join(str(s.get("description", "")) for n, s in spec.properties.items() if spec.is_path(n))
-    )
-    return frozenset(k for k in (_kind(w) for w in re.findall(r"\b[A-Za-z0-9]{2,5}\b", text)) if k in MEDIA_KINDS)
 
 
 def _wants(spec: ToolSpec, name: str) -> str:
@@ -168,8 +145,10 @@ class Router:
     def _evidence(self, c: Candidate, text: str, lit: Literals, every: set[str]) -> tuple[float, FillResult | None]:
         """``every``: the kinds (extensions) of the files the request names."""
         if c.tool == NO_TOOL:
-            # a request naming a file ("write the words good luck into card.txt") is rarely small talk
-            return c.score - (NAMED_FILE_PENALTY if every else 0.0), None
+            # a request naming a file ("write the words good luck into card.txt") is rarely small talk;
+            # one asking how to do something asks for an answer ("how do I find the area of a circle?")
+            how_to = HOW_TO_BONUS if _HOW_TO.match(text) else 0.0
+            return c.score - (NAMED_FILE_PENALTY if every else 0.0) + how_to, None
         spec = self.specs[c.tool]
         f = fill_arguments(spec, text, None, literals=lit)
         score = c.score
@@ -183,23 +162,25 @@ class Router:
         elif named and not kinds and any(spec.is_path(n) for n in spec.properties):
             kind = -KIND_BONUS / 2
         score += kind
+        wrong_shape = any(_wrong_shape(spec, n, v, text) for n, v in f.arguments.items())
+        if wrong_shape:
+            score -= SHAPE_PENALTY
         if any(n in spec.required for n in f.rejected):
             score -= REJECTED_PENALTY
-        elif f.template is not None and kind >= 0:  # a template holding a file the tool cannot take is no evidence
+        elif f.template is not None and kind >= 0 and not wrong_shape:
+            # a template holding a file the tool cannot take, or a folder for a file, is no evidence
             score += LOOSE_BONUS if f.loose else TEMPLATE_BONUS
         if any(spec.is_path(n) for n in f.missing):
             score -= MISSING_PATH_PENALTY
         elif f.missing:
             score -= MISSING_TEXT_PENALTY
-        if any(_wrong_shape(spec, n, v, text) for n, v in f.arguments.items()):
-            score -= SHAPE_PENALTY
         return score, f
 
     def rank(self, text: str, lit: Literals | None = None) -> tuple[list[Candidate], dict[str, FillResult | None]]:
         """Candidates re-scored with evidence, best first, and each one's copy-only fill."""
         lit = lit or extract_literals(text)
         ranked = self.index.rank(text, lit)
-        every = {_kind(p.rsplit(".", 1)[1]) for p in lit.paths if "." in p.rsplit("/", 1)[-1]}
+        every = {k for k in map(kind_of, lit.paths) if k}
         fills: dict[str, FillResult | None] = {}
         rescored = []
         for c in ranked[:SHORTLIST]:
