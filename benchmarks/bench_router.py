@@ -52,14 +52,16 @@ INTENTS = ROOT / "benchmarks" / "data" / "intents.jsonl"
 # Written independently of the example phrases (by someone who had not read them) and never
 # used to tune them: the honest measure of how the router generalizes.
 HELDOUT = ROOT / "benchmarks" / "data" / "intents_heldout.jsonl"
-# A second held-out set, written the same way later, after the router had been tuned on the first
-# two; measured first before any change it could have guided.
+# A second held-out set, written the same way (blind to the phrases and the router) later on.
 HELDOUT2 = ROOT / "benchmarks" / "data" / "intents_heldout2.jsonl"
+# A second development set, written the same way, whose misses were read while tuning.
+DEV2 = ROOT / "benchmarks" / "data" / "intents_dev2.jsonl"
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
-    ("heldout", "Held-out intents (never used for tuning)", HELDOUT),
-    ("heldout2", "Second held-out set (never used for tuning)", HELDOUT2),
+    ("dev2", "Second development set (written blind, read while tuning)", DEV2),
+    ("heldout", "Held-out intents (never read)", HELDOUT),
+    ("heldout2", "Second held-out set (never read)", HELDOUT2),
 )
 BFCL = Path(os.environ.get("LLMOS_BFCL_DIR", "/work/shared/bench/bfcl"))
 OUT_JSON = ROOT / "docs" / "benchmarks" / "router.json"

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..errors import ToolError
 from .literals import Literals, extract_literals, word_spans
-from .spans import command_words, content_span, markers, trim_span
+from .spans import command_words, content_span, is_empty_phrase, markers, trim_span
 from .specs import ToolSpec
 
 __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
@@ -56,7 +56,7 @@ class FillResult:
     sources: dict[str, str] = field(default_factory=dict)  # param -> slot | literal | span | model
     missing: list[str] = field(default_factory=list)
     template: str | None = None
-    rejected: dict[str, str] = field(default_factory=dict)  # param -> slot text that is not a path
+    rejected: dict[str, str] = field(default_factory=dict)  # param -> slot text that is no value (not a path, no words)
     loose: bool = False  # the template matched in its loose form only
 
     @property
@@ -343,14 +343,19 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     # and around the other arguments ("FIXME {inside the tests folder}" once tests is the folder).
     for name in untrimmed:
         others = [str(v) for n, v in result.arguments.items() if n != name]
-        result.arguments[name] = trim_span(str(result.arguments[name]), command_words(spec.examples, name), others,
-                                           question=name == "question", topic=markers(spec.examples, name))  # fmt: skip
+        value = trim_span(str(result.arguments[name]), command_words(spec.examples, name), others,
+                          question=name == "question", topic=markers(spec.examples, name))  # fmt: skip
+        if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
+            del result.arguments[name], result.sources[name]
+            result.rejected[name] = value
+        else:
+            result.arguments[name] = value
     for name in required:
         if name not in result.arguments and _free_text_param(spec, name, props[name]):
             used_values = [str(v) for v in result.arguments.values()]
             span = content_span(text, command_words(spec.examples, name), used_values, question=name == "question",
                                 topic=markers(spec.examples, name))  # fmt: skip
-            if span:
+            if span and not is_empty_phrase(span):
                 result.arguments[name] = span
                 result.sources[name] = "span"
 

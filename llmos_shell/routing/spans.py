@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 
 from .lexical import stem
 
-__all__ = ["command_words", "content_span", "markers", "trim_span"]
+__all__ = ["command_words", "content_span", "is_empty_phrase", "markers", "trim_span"]
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _TOKEN = re.compile(r"\S+")
@@ -89,6 +89,13 @@ def markers(examples: Sequence[str], name: str) -> frozenset[str]:
 def command_words(examples: Sequence[str], name: str) -> frozenset[str]:
     """Stemmed words of the fixed parts of the templates holding ``{name}`` (empty without any)."""
     return _command_words(tuple(examples), name)
+
+
+def is_empty_phrase(value: str) -> bool:
+    """Only words that carry no content ("what does", "it", "the"): no argument at all."""
+    words = [t.strip(_EDGE).lower().replace("\u2019", "'") for t in value.split()]
+    empty = FUNCTION | QUESTION_WORDS | DETERMINERS | RELATIONS | FILLER | {"this", "that", "there", "here", "not"}
+    return all(not w or w in empty or w.replace("'", "") in empty for w in words)
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
