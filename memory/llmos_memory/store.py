@@ -743,9 +743,12 @@ class MemoryStore(IndexLifecycle):
             with snapshot:
                 namespaces = dict(conn.execute("SELECT namespace, count(*) FROM memories GROUP BY namespace"))
                 meta = dbm.get_meta(conn)
-            files = {p.name: p.stat().st_size for p in [self.path / n for n in sorted(KNOWN_FILES)] if p.exists()}
-            for p in index_files(self.path):
-                files[p.name] = p.stat().st_size
+            files = {}
+            for p in [*(self.path / n for n in sorted(KNOWN_FILES)), *index_files(self.path)]:
+                try:
+                    files[p.name] = p.stat().st_size
+                except FileNotFoundError:  # another session replaced its index file since the listing
+                    continue
             return {
                 "path": str(self.path),
                 "count": sum(namespaces.values()),

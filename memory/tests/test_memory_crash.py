@@ -292,3 +292,19 @@ def test_h7_stale_lock_of_a_killed_process_does_not_block(tmp_path):
     with MemoryStore.open(path, embedder=HashEmbedder(), lock_timeout=5) as s:
         s.add("after the holder died")
         assert s.count() == 2
+
+
+def test_stats_while_another_session_replaces_its_index_file(tmp_path, monkeypatch):
+    """H4 found it: stats() listed index-3.faiss, the other writer's save removed it, stat() raised."""
+    import llmos_memory.persist as persist
+
+    with MemoryStore.open(tmp_path / "mem", embedder=HashEmbedder()) as store:
+        store.add("a fact", namespace="facts")
+        listed = persist.index_files
+
+        def listing_then_gone(directory):
+            return [*listed(directory), directory / "index-999.faiss"]  # listed, then unlinked by a writer
+
+        monkeypatch.setattr(persist, "index_files", listing_then_gone)
+        stats = store.stats()
+    assert stats["count"] == 1 and "index-999.faiss" not in stats["files"]
