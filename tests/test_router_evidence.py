@@ -210,3 +210,12 @@ def test_phrases_of_media_tools_are_rendered_with_files_of_their_kind(router: Ro
     assert any("recording.wav" in p for p in speech)
     assert generic_arguments("read the text in scans/receipt.JPG and notes/a.md") == (
         "read the text in photo.png and notes.txt")  # fmt: skip
+
+
+def test_router_defaults_are_the_configuration_defaults() -> None:
+    from llmos_shell.config import RouterSettings
+    from llmos_shell.routing.router import DEFAULTS
+
+    r = RouterSettings()
+    assert DEFAULTS == {"threshold": r.threshold, "margin": r.margin, "k": r.candidates,
+                        "model_choice": r.model_choice, "none_margin": r.none_margin}  # fmt: skip

@@ -26,7 +26,7 @@ from .specs import ToolSpec
 __all__ = ["DEFAULTS", "RouteDecision", "Router"]
 
 # Suggested defaults for [router] threshold / margin / candidates (config.py holds the keys).
-DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False, "none_margin": 0.03}
+DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False, "none_margin": 0.02}
 
 TEMPLATE_BONUS = 0.04  # a template of the tool matched, with every path slot holding a path
 LOOSE_BONUS = 0.02  # only its loose form did (the last words before the slot; fill.py)
