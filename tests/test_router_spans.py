@@ -133,3 +133,27 @@ def test_a_bare_extension_is_a_pattern() -> None:
     spec = ToolSpec("files.find", "Find files by name.", {"type": "object", "properties": {
         "pattern": {"type": "string"}}, "required": ["pattern"]}, ("find {pattern}",))  # fmt: skip
     assert fill_arguments(spec, "get me a list of all .md files").arguments == {"pattern": "*.md"}
+
+
+def test_review_cases_of_literals_and_spans() -> None:
+    from llmos_shell.routing.fill import _existing_words, match_template
+    from llmos_shell.routing.literals import extract_literals
+
+    # curly single quotes are quotes; ".md" alone is an extension, ".env" a file
+    assert extract_literals("write \u2018moved to 3pm\u2019 to notes.md").quoted == ["moved to 3pm"]
+    assert extract_literals("list all .md in docs/").paths == ["docs/"]
+    assert extract_literals("cat .env and ~/.vimrc").paths == [".env", "~/.vimrc"]
+    # another argument's value marks only whole words, and "." or "3" marks nothing
+    words = command_words(REMEMBER, "text")
+    assert content_span("remember to buy milk.", words, ["."]) == "to buy milk"
+    assert content_span("remember that footnotes go last in notes", words, ["notes"]) == "footnotes go last"
+    # a head before a colon is dropped only when it introduces the text
+    spec = ToolSpec("memory.remember", "Remember a fact.",
+                    {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]},
+                    REMEMBER)  # fmt: skip
+    assert fill_arguments(spec, "remember that dentist: tuesday 3pm").arguments == {"text": "dentist: tuesday 3pm"}
+    # long inputs: templates are not tried past TEMPLATE_MAX_CHARS (lazy slots cost the cube of the
+    # length), and folder names are found word by word (the regex it replaced was quadratic)
+    assert match_template(["copy {src} to {dst}"], "copy a to b " * 100) == ({}, None)
+    assert match_template(["copy {src} to {dst}"], "copy a to b") == ({"src": "a", "dst": "b"}, "copy {src} to {dst}")
+    assert _existing_words("a-" * 20000 + " in the config directory", set()) == ["config"]

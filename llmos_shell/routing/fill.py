@@ -1,10 +1,13 @@
 """Argument filling: copy what the request says, let the model fill only the rest.
 
 Order, per parameter:
-1. a ``{param}`` slot of the best-matching example phrase (a path slot keeps only
-   the path literal inside it);
-2. for path parameters, a path found in the request; for strings, quoted text;
-3. the model, under a grammar from the schema in which string values are limited
+1. a ``{param}`` slot of the best-matching example phrase, or of its loose form (a path
+   slot keeps only the path literal inside it; a free-text slot keeps quoted text whole and
+   is otherwise trimmed of command words, spans.py);
+2. for path parameters, a path found in the request; for patterns, a file name or an
+   extension; for strings, the text after a colon or quoted text;
+3. for required free text, the request minus its command words (spans.py);
+4. the model, under a grammar from the schema in which string values are limited
    to literals and word spans of the request (copied, never invented) and numbers
    to the numbers in the request when there are any.
 """
@@ -12,6 +15,7 @@ Order, per parameter:
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import shutil
@@ -28,9 +32,12 @@ __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
-_STRIP = " \t.,;:!?\"'`“”"
-_LEAD_STRIP = " \t,;:\"'`“”"  # a leading "." belongs to a path ("./examples")
+_STRIP = " \t.,;:!?\"'`“”\u2018\u2019"
+_LEAD_STRIP = " \t,;:\"'`“”\u2018\u2019"  # a leading "." belongs to a path ("./examples")
 # Words that introduce a free-text value rather than belong to it ("the phrase hello world").
+# What may stand before a colon that introduces the text itself ("the following: ...").
+_INTRO_HEAD = re.compile(r"(?:the\s+)?(?:following|this|these|it|that|text|words?|message|sentence|line|phrase)"
+                         r"(?:\s+(?:text|words?|message|sentence|line|phrase))?", re.I)  # fmt: skip
 _TEXT_INTRO = re.compile(r"^(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+(?=\S)", re.I)
 # What a request may add after a shell command ("df -h in the terminal", "... and show the result").
 _COMMAND_TAIL = re.compile(
@@ -45,7 +52,7 @@ _LEADING_ARTICLES = re.compile(
 )
 # A pronoun in a name slot ("can you find it in ~/Downloads") refers to a name said before it.
 _PRONOUNS = frozenset("it them this that these those one".split())
-_TRAILING_NOUNS = re.compile(r"\s+(?:folder|directory|dir|file)$", re.I)
+_TRAILING_NOUNS = re.compile(r"\s+(?:folder|directory|dir|files?)$", re.I)
 # Politeness a request may end with, after the last slot of a template.
 _TRAILING_FILLER = r"(?:[\s,]+(?:please|for me|thanks|thank you|now|right now|again))*"
 
@@ -114,6 +121,7 @@ def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
 
 
 LOOSE_TAIL = 2  # words of a template's opening kept by its loose form
+TEMPLATE_MAX_CHARS = 500  # longer requests are not template-shaped; matching them would be slow
 
 
 @functools.lru_cache(maxsize=4096)
@@ -137,6 +145,8 @@ def match_template(examples: Sequence[str], text: str, *, loose: bool = False,
     """
     best: tuple[int, dict[str, str], str | None] = (-1, {}, None)
     request = " ".join(text.split())
+    if len(request) > TEMPLATE_MAX_CHARS:  # lazy slots cost the square of the length, or its cube
+        return best[1], best[2]
     masks = {}
     for i, value in enumerate(p for p in protect if " " in p):
         value = " ".join(value.split())
@@ -174,7 +184,7 @@ def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
         if quoted in value:
             return quoted, True
     head, sep, tail = value.partition(": ")
-    if sep and tail.strip() and len(head.split()) <= 3:
+    if sep and tail.strip() and _INTRO_HEAD.fullmatch(head.strip()):
         value = tail
     return _TEXT_INTRO.sub("", value), False
 
@@ -210,7 +220,7 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     return None
 
 
-_NAMED_FOLDER = re.compile(r"\b([\w.~+-]+)\s+(?:folder|directory|dir)\b", re.I)
+_FOLDER_WORDS = frozenset({"folder", "directory", "dir"})
 _NOT_FOLDER_NAMES = frozenset(
     "the a an this that my your our its their which what whose current same parent new any some every each one "
     "whole entire root home working project source".split()
@@ -225,10 +235,12 @@ def _existing_words(text: str, used: set[str]) -> list[str]:
         word = word.rstrip(".")
         if len(word) > 1 and word not in used and word not in found and looks_like_path(word):
             found.append(word)
-    for m in _NAMED_FOLDER.finditer(text):
-        word = m.group(1)
-        if word.lower() not in _NOT_FOLDER_NAMES and word not in used and word not in found:
-            found.append(word)
+    words = text.split()
+    for before, word in itertools.pairwise(words):  # "the config directory"
+        name = before.strip(_STRIP)
+        if (word.strip(_STRIP).lower() in _FOLDER_WORDS and re.fullmatch(r"[\w.~+-]+", name)
+                and name.lower() not in _NOT_FOLDER_NAMES and name not in used and name not in found):  # fmt: skip
+            found.append(name)
     return found
 
 

@@ -32,7 +32,7 @@ def _kind(word: str) -> str:
 def kind_of(path: str) -> str | None:
     """The kind (normalized extension) of the file ``path`` names: "notes.MD" -> "md"; None without one."""
     name = path.rstrip("/").rsplit("/", 1)[-1]
-    return _kind(name.rsplit(".", 1)[1]) if "." in name.strip(".") else None
+    return (_kind(name.rsplit(".", 1)[1]) or None) if "." in name.strip(".") else None
 
 
 def file_kinds(spec: ToolSpec) -> frozenset[str]:
@@ -42,12 +42,13 @@ def file_kinds(spec: ToolSpec) -> frozenset[str]:
         + " "
         + " ".join(str(s.get("description", "")) for n, s in spec.properties.items() if spec.is_path(n))
     )
-    return frozenset(k for k in (_kind(w) for w in re.findall(r"\b[A-Za-z0-9]{2,5}\b", text)) if k in MEDIA_KINDS)
+    return frozenset(k for k in (_kind(w) for w in re.findall(r"\b[A-Za-z0-9]{2,8}\b", text)) if k in MEDIA_KINDS)
 
 
 def sample_file(kinds: frozenset[str] | set[str]) -> str:
-    """A file name of the kind given, for rendering phrases and requests alike: what a request
-    does ("what text is in photo.png") without what it is about."""
+    """A stand-in file for rendering phrases and requests alike: ``photo.png`` for image kinds,
+    ``recording.wav`` for audio kinds, ``notes.txt`` for anything else; what a request does
+    ("what text is in photo.png") without what it is about."""
     if kinds & IMAGE_KINDS and not kinds & AUDIO_KINDS:
         return "photo.png"
     if kinds & AUDIO_KINDS and not kinds & IMAGE_KINDS:

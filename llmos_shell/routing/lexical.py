@@ -63,11 +63,15 @@ def lead(text: str) -> str | None:
     "remember my colour is green" and "what do you remember about my colour" share their content
     words; their lead words ("remember" against "what") tell the command from the question.
     """
-    for raw in _RAW.findall(_SLOT.sub(" | ", text.lower())):
+    text = _SLOT.sub(" | ", text)
+    lit = extract_literals(text)
+    for value in (*lit.urls, *lit.quoted, *lit.paths, *lit.globs):
+        text = text.replace(value, " | ")  # a request opening with a file or a quote opens with no verb
+    for raw in _RAW.findall(text.lower()):
         if raw == "|":
             return None
         word = raw.replace("'", "").replace("\u2019", "")
-        if word not in _PREAMBLE:
+        if word and word not in _PREAMBLE:
             return "^" + stem(word)
     return None
 

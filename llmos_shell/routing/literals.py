@@ -7,8 +7,18 @@ from dataclasses import dataclass, field
 
 __all__ = ["Literals", "extract_literals", "word_spans"]
 
+# Files commonly named without an extension.
+WELL_KNOWN_NAMES = frozenset(
+    "Dockerfile Makefile Containerfile Procfile Gemfile Rakefile Vagrantfile Justfile README LICENSE CHANGELOG "
+    "CONTRIBUTING AUTHORS NOTICE COPYING".split()
+)
+# ".md" alone names a kind of file, not a dotfile ("all .md files", "every .py under src").
+_EXTENSIONS = frozenset(
+    "md txt rst csv tsv json jsonl yaml yml toml ini cfg log py js ts c h cpp rs go java sh html xml sql "
+    "png jpg jpeg gif bmp tiff webp svg wav mp3 flac ogg m4a pdf docx xlsx pptx epub mp4 mkv mov".split()
+)
 _URL = re.compile(r"\bhttps?://[^\s\"'<>]+", re.I)
-_QUOTED = re.compile(r"(?<![\w(\[{=])(?:\"([^\"]+)\"|“([^”]+)”|`([^`]+)`|'([^']+)'(?![\w]))")
+_QUOTED = re.compile(r"(?<![\w(\[{=])(?:\"([^\"]+)\"|“([^”]+)”|\u2018([^\u2019]+)\u2019|`([^`]+)`|'([^']+)'(?![\w]))")
 _GLOB = re.compile(r"(?<![\w/])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?[\w.*?/-]+)")
 _PATH = re.compile(
     r"(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
@@ -16,8 +26,7 @@ _PATH = re.compile(
     r"|(?<![\w@/])[\w.+-]+/(?![\w])"  # dir/
     r"|(?<![\w@/])[\w+-][\w.+-]*\.[A-Za-z][A-Za-z0-9]{0,7}\b"  # file.ext
     r"|(?<![\w@/.*])\.[A-Za-z][\w.+-]*(?![\w*])(?!\s+files?\b)"  # .env, .gitignore (not ".md files")
-    r"|\b(?:Dockerfile|Makefile|Containerfile|Procfile|Gemfile|Rakefile|Vagrantfile|Justfile|README|LICENSE"
-    r"|CHANGELOG|CONTRIBUTING|AUTHORS|NOTICE|COPYING)\b"  # well-known names without an extension
+    r"|\b(?:" + "|".join(sorted(WELL_KNOWN_NAMES)) + r")\b"  # well-known names without an extension
 )
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z/])")
 _TRAIL = ".,;:!?)]}'\""
@@ -53,6 +62,8 @@ def extract_literals(text: str) -> Literals:
         _add(lit.globs, m.group(0).rstrip(_TRAIL))
     for m in _PATH.finditer(rest):
         value = m.group(0).rstrip(".,;:!?)]}'\"")
+        if value.startswith(".") and value[1:].lower() in _EXTENSIONS:
+            continue  # an extension, which fill.py turns into a pattern
         if value and value not in lit.globs and not re.fullmatch(r"\d+(\.\d+)?", value) and not _is_abbrev(value):
             _add(lit.paths, value)
     for m in _NUMBER.finditer(rest):

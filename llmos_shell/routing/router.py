@@ -19,13 +19,15 @@ from typing import Any
 from ..errors import ToolError
 from .fill import FillResult, fill_arguments
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of
-from .literals import Literals, extract_literals
+from .literals import WELL_KNOWN_NAMES, Literals, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
+from .spans import FOLDER_NOUN
 from .specs import ToolSpec
 
 __all__ = ["DEFAULTS", "RouteDecision", "Router"]
 
-# Suggested defaults for [router] threshold / margin / candidates (config.py holds the keys).
+# Defaults of [router] threshold / margin / candidates / model_choice / none_margin (config.py holds
+# the keys; a test holds the two equal).
 DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False, "none_margin": 0.02}
 
 TEMPLATE_BONUS = 0.04  # a template of the tool matched, with every path slot holding a path
@@ -39,7 +41,7 @@ MISSING_TEXT_PENALTY = 0.02  # a required free-text argument has nothing in the 
 HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or what a word means
 _HOW_TO = re.compile(
     r"\s*(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
-    r"|what\s+(?:does|do)\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$)",  # "what does the word 'ephemeral' mean?"
+    r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$)",  # "what does the word 'ephemeral' mean?"
     re.I,
 )
 NAMED_FILE_PENALTY = 0.03  # "no tool" for a request that names a file (notes.txt, photo.png)
@@ -49,7 +51,7 @@ SHORTLIST = 6
 def _wants(spec: ToolSpec, name: str) -> str:
     """What a path parameter takes, from its name and description: "file", "folder" or "" (either)."""
     schema = spec.properties.get(name, {})
-    text = f"{name} {schema.get('description', '')}".lower()
+    text = re.sub(r"[_\W]+", " ", f"{name} {schema.get('description', '')}").lower()  # file_path: "file path"
     file = re.search(r"\bfile\b", text) is not None
     folder = re.search(r"\b(?:folder|directory|dir)\b", text) is not None
     if file and folder:
@@ -60,7 +62,7 @@ def _wants(spec: ToolSpec, name: str) -> str:
 def _shape(value: str, text: str = "") -> str:
     """What a path names: "folder" for ``docs/``, ``~/Downloads``, an existing folder or one the
     request calls a folder ("my ~/projects/app folder"); "file" for ``notes.txt``; else ""."""
-    said = re.search(re.escape(value) + r"\s+(folder|directory|dir|file)\b", text, re.I) if text else None
+    said = re.search(re.escape(value) + r"\s+(" + FOLDER_NOUN + r")\b", text, re.I) if text else None
     if said:
         return "file" if said.group(1).lower() == "file" else "folder"
     path = os.path.expanduser(value)
@@ -72,6 +74,8 @@ def _shape(value: str, text: str = "") -> str:
     except (OSError, ValueError):
         return ""
     last = value.rstrip("/").rsplit("/", 1)[-1]
+    if not value.endswith("/") and ((last.startswith(".") and last.strip(".")) or last in WELL_KNOWN_NAMES):
+        return "file"  # ~/.vimrc, src/Makefile
     if value.endswith("/") or (value.startswith(("~", "/", "./")) and "." not in last.strip(".")):
         return "folder"
     return "file" if re.search(r"\.[A-Za-z][A-Za-z0-9]{0,7}$", last) else ""
@@ -122,8 +126,8 @@ class Router:
     decides alone. Otherwise, with ``model_choice`` and a kernel, the model picks
     among the top ``k`` candidates and "none" under a grammar (off by default: the
     135M model picked worse than retrieval, see docs/routing.md); without it the
-    best-scored candidate stands. An unsure choice whose required arguments cannot
-    be filled becomes "no tool".
+    best-scored candidate stands. An unsure tool that leads "no tool" by less than
+    ``none_margin``, or whose required arguments cannot be filled, becomes "no tool".
     """
 
     def __init__(self, specs: Sequence[ToolSpec], *, kernel: Any = None, embedder: Embedder | None = None,
@@ -147,8 +151,9 @@ class Router:
         if c.tool == NO_TOOL:
             # a request naming a file ("write the words good luck into card.txt") is rarely small talk;
             # one asking how to do something asks for an answer ("how do I find the area of a circle?")
-            how_to = HOW_TO_BONUS if _HOW_TO.match(text) else 0.0
-            return c.score - (NAMED_FILE_PENALTY if every else 0.0) + how_to, None
+            if lit.paths:
+                return c.score - NAMED_FILE_PENALTY, None
+            return c.score + (HOW_TO_BONUS if _HOW_TO.match(text) else 0.0), None
         spec = self.specs[c.tool]
         f = fill_arguments(spec, text, None, literals=lit)
         score = c.score

@@ -30,10 +30,11 @@ __all__ = ["command_words", "content_span", "is_empty_phrase", "markers", "trim_
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _TOKEN = re.compile(r"\S+")
-_EDGE = ".,;:!?\"'`“”()[]"
+_EDGE = ".,;:!?\"'`“”\u2018\u2019()[]"
 # Words that may stand at either edge of a span without belonging to it.
 FILLER = frozenset("please pls kindly thanks thank now again anywhere somewhere quickly ok okay hey hi".split())
-_FOLDER_NOUN = re.compile(r"\s+(?:folder|directory|dir|file)\b", re.I)
+FOLDER_NOUN = r"(?:folder|directory|dir|file)"  # "the tests folder", "the notes.txt file"
+_AFTER_NOUN = re.compile(r"\s+" + FOLDER_NOUN + r"\b", re.I)
 # Ending a leading run, these belong to the span: "recall my dentist", "forget the parking spot".
 DETERMINERS = frozenset("the a an my your our his her their these those".split())
 # Words that mark the start of a topic; when a tool's templates put one right before a slot, the
@@ -91,11 +92,24 @@ def command_words(examples: Sequence[str], name: str) -> frozenset[str]:
     return _command_words(tuple(examples), name)
 
 
+_EMPTY = (
+    QUESTION_WORDS | DETERMINERS | RELATIONS | FILLER | AUXILIARIES
+    | frozenset("it this that there here i you me we us they them".split())
+)  # fmt: skip
+
+
 def is_empty_phrase(value: str) -> bool:
     """Only words that carry no content ("what does", "it", "the"): no argument at all."""
     words = [t.strip(_EDGE).lower().replace("\u2019", "'") for t in value.split()]
-    empty = FUNCTION | QUESTION_WORDS | DETERMINERS | RELATIONS | FILLER | {"this", "that", "there", "here", "not"}
-    return all(not w or w in empty or w.replace("'", "") in empty for w in words)
+    return all(not w or w in _EMPTY for w in words)
+
+
+def _find_word(text: str, value: str) -> int:
+    """Where ``value`` stands in ``text`` as a whole word ("notes" not inside "footnotes"), else -1."""
+    if len(value.strip(_EDGE + " ")) < 2:  # "." or "3" marks nothing
+        return -1
+    m = re.search(r"(?<![\w.])" + re.escape(value) + r"(?![\w])", text)
+    return m.start() if m else -1
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -117,9 +131,9 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
     tokens = _tokens(text)
     used_spans = []
     for value in used:
-        at = text.find(value) if value else -1
+        at = _find_word(text, value) if value else -1
         if at >= 0:
-            noun = _FOLDER_NOUN.match(text, at + len(value))  # "the tests folder" is the folder's name
+            noun = _AFTER_NOUN.match(text, at + len(value))  # "the tests folder" is the folder's name
             used_spans.append((at, noun.end() if noun else at + len(value)))
 
     def kind(i: int) -> str:
@@ -173,7 +187,7 @@ def _keep_question_word(tokens: list[tuple[int, int, str]], lo: int, hi: int) ->
         word = tokens[i][2].lower().replace("\u2019", "'").strip(_EDGE)
         return word in QUESTION_WORDS or word in AUXILIARIES
 
-    for i in range(hi - 1, lo, -1):
+    for i in range(lo + 1, hi):
         prev = tokens[i - 1][2]
         if (prev.endswith((",", ":")) or prev in ("-", "\u2013", "\u2014")) and opens(i):
             return i
@@ -183,7 +197,8 @@ def _keep_question_word(tokens: list[tuple[int, int, str]], lo: int, hi: int) ->
 
 
 def _after_marker(tokens: list[tuple[int, int, str]], lo: int, hi: int, topic: frozenset[str]) -> int:
-    at = next((i for i, t in enumerate(tokens[lo : lo + MARKER_REACH], lo) if t[2].lower() in topic), None)
+    at = next((i for i, t in enumerate(tokens[lo : lo + MARKER_REACH], lo) if t[2].lower().strip(_EDGE) in topic),
+              None)  # fmt: skip
     return at + 1 if at is not None and at + 1 < hi else lo
 
 
@@ -195,37 +210,38 @@ def _skip_auxiliaries(tokens: list[tuple[int, int, str]], lo: int, hi: int) -> i
     return lo
 
 
+def _span(text: str, words: frozenset[str], used: Iterable[str], question: bool, topic: frozenset[str]
+          ) -> tuple[str, bool]:  # fmt: skip
+    """What is left of ``text`` between its command words, and whether any edge word was one."""
+    tokens, lo, hi = _runs(text, words, used, question)
+    trimmed = lo > 0 or hi < len(tokens)
+    if question:
+        lo = _keep_question_word(tokens, lo, hi)
+    else:
+        lo = _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
+    return _cut(text, tokens, lo, hi), trimmed
+
+
 def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False,
                  topic: frozenset[str] = frozenset()) -> str | None:  # fmt: skip
-    """The request minus its leading and trailing command ``words``; None when no edge word is one.
+    """The request minus its leading and trailing command ``words``; None when no edge word is one
+    or nothing is left.
 
-    ``question``: the argument is a question, which keeps the question word before it.
+    ``question``: the argument is a question: it keeps its question word, and a question after a
+    separator starts there ("my manuals cover this - how do I reset it?").
     ``topic``: the tool's topic markers (:func:`markers`); the argument starts after the first one
     among the first few words after the command words.
     """
     if not words:
         return None
-    tokens, lo, hi = _runs(text, words, used, question)
-    if lo == 0 and hi == len(tokens):
-        return None
-    if question:
-        lo = _keep_question_word(tokens, lo, hi)
-    else:
-        lo = _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
-    return _cut(text, tokens, lo, hi) or None
+    span, trimmed = _span(text, words, used, question, topic)
+    return span if trimmed and span else None
 
 
 def trim_span(value: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False,
               topic: frozenset[str] = frozenset()) -> str:  # fmt: skip
-    """A slot's value with command words taken off its edges ("about the parking spot" -> "the parking spot").
-
-    ``topic``: as for :func:`content_span`.
-    """
+    """A slot's value with command words taken off its edges ("about the parking spot" -> "the
+    parking spot"), as :func:`content_span` does; the value unchanged if nothing would be left."""
     if not words:
         return value
-    tokens, lo, hi = _runs(value, words, used, question)
-    if question:
-        lo = _keep_question_word(tokens, lo, hi)
-    else:
-        lo = _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
-    return _cut(value, tokens, lo, hi) or value
+    return _span(value, words, used, question, topic)[0] or value
