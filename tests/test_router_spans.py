@@ -157,3 +157,14 @@ def test_review_cases_of_literals_and_spans() -> None:
     assert match_template(["copy {src} to {dst}"], "copy a to b " * 100) == ({}, None)
     assert match_template(["copy {src} to {dst}"], "copy a to b") == ({"src": "a", "dst": "b"}, "copy {src} to {dst}")
     assert _existing_words("a-" * 20000 + " in the config directory", set()) == ["config"]
+
+
+def test_an_optional_question_the_templates_do_not_cover_is_the_request() -> None:
+    props = {"path": {"type": "string"}, "question": {"type": "string"}}
+    spec = ToolSpec("vision.describe", "Describe an image or answer a question about it.",
+                    {"type": "object", "properties": props, "required": ["path"]},
+                    ("describe {path}", "what is in the image {path}"), ("path",))  # fmt: skip
+    f = fill_arguments(spec, "how many people are in party.jpg?")
+    assert f.arguments == {"path": "party.jpg", "question": "how many people are in party.jpg"}
+    assert "question" not in fill_arguments(spec, "what is in the image party.jpg").arguments  # a template's
+    assert "question" not in fill_arguments(spec, "describe party.jpg please").arguments  # not a question

@@ -38,6 +38,9 @@ _LEAD_STRIP = " \t,;:\"'`“”\u2018\u2019"  # a leading "." belongs to a path 
 # What may stand before a colon that introduces the text itself ("the following: ...").
 _INTRO_HEAD = re.compile(r"(?:the\s+)?(?:following|this|these|it|that|text|words?|message|sentence|line|phrase)"
                          r"(?:\s+(?:text|words?|message|sentence|line|phrase))?", re.I)  # fmt: skip
+# A request worded as a question: a question word or an auxiliary first, or a "?" last.
+_QUESTION = re.compile(r"(?i:what|who|where|when|why|how|which|whose|is|are|was|were|do|does|did|can|could"
+                       r"|should|would|will|has|have)\b.*|.*\?$", re.S)  # fmt: skip
 _TEXT_INTRO = re.compile(r"^(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+(?=\S)", re.I)
 # What a request may add after a shell command ("df -h in the terminal", "... and show the result").
 _COMMAND_TAIL = re.compile(
@@ -370,6 +373,14 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if span and not is_empty_phrase(span):
                 result.arguments[name] = span
                 result.sources[name] = "span"
+
+    # An optional question the templates do not cover is the request itself ("how many people
+    # are in party.jpg?" asks more than "describe {path}").
+    for name in props:
+        if (name == "question" and name not in result.arguments and name not in required
+                and (template is None or loose) and _QUESTION.match(text.strip())):  # fmt: skip
+            result.arguments[name] = text.strip().rstrip("?!. ")
+            result.sources[name] = "literal"
 
     missing = [n for n in required if n not in result.arguments]
     if missing and kernel is not None:
