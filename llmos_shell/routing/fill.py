@@ -373,6 +373,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if span and not is_empty_phrase(span):
                 result.arguments[name] = span
                 result.sources[name] = "span"
+                result.rejected.pop(name, None)  # the slot held nothing, the request around it does
 
     # An optional question the templates do not cover is the request itself ("how many people
     # are in party.jpg?" asks more than "describe {path}").

@@ -44,7 +44,7 @@ _HOW_TO = re.compile(
     r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$)",  # "what does the word 'ephemeral' mean?"
     re.I,
 )
-NAMED_FILE_PENALTY = 0.03  # "no tool" for a request that names a file (notes.txt, photo.png)
+NAMED_FILE_PENALTY = 0.03  # "no tool" for a request that names a path (notes.txt, docs/)
 SHORTLIST = 6
 
 
