@@ -141,12 +141,9 @@ class Shell:
             from .routing import Router
             from .routing.specs import spec_from_tool
 
-            r = self.settings.router
-            self._router = Router(
-                [spec_from_tool(t) for t in self.tools.values()],
+            self._router = Router.from_settings(
+                [spec_from_tool(t) for t in self.tools.values()], self.settings.router,
                 kernel=self._kernel_if_routing_needs_it(),
-                threshold=r.threshold, margin=r.margin, none_margin=r.none_margin, k=r.candidates,
-                model_choice=r.model_choice,
             )  # fmt: skip
         return self._router
 

@@ -219,3 +219,6 @@ def test_router_defaults_are_the_configuration_defaults() -> None:
     r = RouterSettings()
     assert DEFAULTS == {"threshold": r.threshold, "margin": r.margin, "k": r.candidates,
                         "model_choice": r.model_choice, "none_margin": r.none_margin}  # fmt: skip
+    custom = RouterSettings(threshold=0.9, margin=0.01, candidates=5, none_margin=0.05)
+    built = Router.from_settings([_spec("files.list", {"path": 1}, [])], custom)
+    assert (built.threshold, built.margin, built.k, built.none_margin) == (0.9, 0.01, 5, 0.05)

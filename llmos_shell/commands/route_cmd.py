@@ -23,17 +23,7 @@ def route_command(text: str, *, json_out: bool, tools: Path | None, no_model: bo
         from ..app import build_kernel_factory
 
         kernel = build_kernel_factory(settings, Options(model=model))()
-    r = settings.router
-    router = Router(
-        specs,
-        kernel=kernel,
-        threshold=r.threshold,
-        margin=r.margin,
-        none_margin=r.none_margin,
-        k=r.candidates,
-        model_choice=r.model_choice,
-    )
-    decision = router.route(text)
+    decision = Router.from_settings(specs, settings.router, kernel=kernel).route(text)
     if json_out:
         console.print_json(decision.as_dict())
         return 0

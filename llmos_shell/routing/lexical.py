@@ -41,12 +41,17 @@ def stem(word: str) -> str:
     return word
 
 
-def _words(text: str) -> list[str]:
+def _masked(text: str) -> str:
+    """``text`` with its slots and literals (URLs, quoted text, paths, globs) replaced by " | "."""
     text = _SLOT.sub(" | ", text)
     lit = extract_literals(text)
     for value in (*lit.urls, *lit.quoted, *lit.paths, *lit.globs):
         text = text.replace(value, " | ")
-    words = [stem(w) for w in _WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))]
+    return text
+
+
+def _words(masked: str) -> list[str]:
+    words = [stem(w) for w in _WORD.findall(masked.lower().replace("'", "").replace("\u2019", ""))]
     return [w for w in words if w not in _STOP]
 
 
@@ -62,12 +67,13 @@ def lead(text: str) -> str | None:
 
     "remember my colour is green" and "what do you remember about my colour" share their content
     words; their lead words ("remember" against "what") tell the command from the question.
+    A request opening with a file or a quote opens with no verb.
     """
-    text = _SLOT.sub(" | ", text)
-    lit = extract_literals(text)
-    for value in (*lit.urls, *lit.quoted, *lit.paths, *lit.globs):
-        text = text.replace(value, " | ")  # a request opening with a file or a quote opens with no verb
-    for raw in _RAW.findall(text.lower()):
+    return _lead(_masked(text))
+
+
+def _lead(masked: str) -> str | None:
+    for raw in _RAW.findall(masked.lower()):
         if raw == "|":
             return None
         word = raw.replace("'", "").replace("\u2019", "")
@@ -78,7 +84,8 @@ def lead(text: str) -> str | None:
 
 def terms(text: str) -> set[str]:
     """Stemmed content words of ``text``, its adjacent word pairs (``read_aloud``) and its lead word."""
-    return _terms(_words(text), lead(text))
+    masked = _masked(text)
+    return _terms(_words(masked), _lead(masked))
 
 
 def _terms(words: list[str], first: str | None = None) -> set[str]:
@@ -112,8 +119,9 @@ class TermIndex:
         ``PRIOR_WEIGHT`` joins the denominator, so a request whose only known word is shared by a
         tool by chance ("number") does not hand that tool the whole evidence.
         """
-        words = _words(text)
-        weight = {t: self.idf[t] for t in _terms(words, lead(text)) if self.idf.get(t, 0.0) > 0.0}
+        masked = _masked(text)
+        words = _words(masked)
+        weight = {t: self.idf[t] for t in _terms(words, _lead(masked)) if self.idf.get(t, 0.0) > 0.0}
         if words and words[0] in weight:
             weight[words[0]] *= LEAD_WEIGHT  # "ask ...", "forget ...": a command's first word says the most
         total = sum(weight.values()) + PRIOR_WEIGHT

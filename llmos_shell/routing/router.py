@@ -145,6 +145,13 @@ class Router:
         self.none_margin = none_margin
         self.build_ms = (time.perf_counter() - t0) * 1000
 
+    @classmethod
+    def from_settings(cls, specs: Sequence[ToolSpec], settings: Any, *, kernel: Any = None) -> Router:
+        """A router with the ``[router]`` settings of llmos.toml (``config.RouterSettings``)."""
+        return cls(specs, kernel=kernel, threshold=settings.threshold, margin=settings.margin,
+                   none_margin=settings.none_margin, k=settings.candidates,
+                   model_choice=settings.model_choice)  # fmt: skip
+
     # -- scoring ---------------------------------------------------------
     def _evidence(self, c: Candidate, text: str, lit: Literals, every: set[str]) -> tuple[float, FillResult | None]:
         """``every``: the kinds (extensions) of the files the request names."""
