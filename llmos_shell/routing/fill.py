@@ -25,7 +25,7 @@ from typing import Any
 
 from ..errors import ToolError
 from .literals import Literals, extract_literals, word_spans
-from .spans import command_words, content_span, is_empty_phrase, markers, trim_span
+from .spans import FOLDER_WORDS, command_words, content_span, is_empty_phrase, markers, trim_span
 from .specs import ToolSpec
 
 __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
@@ -55,7 +55,7 @@ _LEADING_ARTICLES = re.compile(
 )
 # A pronoun in a name slot ("can you find it in ~/Downloads") refers to a name said before it.
 _PRONOUNS = frozenset("it them this that these those one".split())
-_TRAILING_NOUNS = re.compile(r"\s+(?:folder|directory|dir|files?)$", re.I)
+_TRAILING_NOUNS = re.compile(r"\s+(?:" + "|".join(sorted(FOLDER_WORDS)) + r"|files?)$", re.I)
 # Politeness a request may end with, after the last slot of a template.
 _TRAILING_FILLER = r"(?:[\s,]+(?:please|for me|thanks|thank you|now|right now|again))*"
 
@@ -223,7 +223,6 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     return None
 
 
-_FOLDER_WORDS = frozenset({"folder", "directory", "dir"})
 _NOT_FOLDER_NAMES = frozenset(
     "the a an this that my your our its their which what whose current same parent new any some every each one "
     "whole entire root home working project source".split()
@@ -241,7 +240,7 @@ def _existing_words(text: str, used: set[str]) -> list[str]:
     words = text.split()
     for before, word in itertools.pairwise(words):  # "the config directory"
         name = before.strip(_STRIP)
-        if (word.strip(_STRIP).lower() in _FOLDER_WORDS and re.fullmatch(r"[\w.~+-]+", name)
+        if (word.strip(_STRIP).lower() in FOLDER_WORDS and re.fullmatch(r"[\w.~+-]+", name)
                 and name.lower() not in _NOT_FOLDER_NAMES and name not in used and name not in found):  # fmt: skip
             found.append(name)
     return found

@@ -33,7 +33,8 @@ _TOKEN = re.compile(r"\S+")
 _EDGE = ".,;:!?\"'`“”\u2018\u2019()[]"
 # Words that may stand at either edge of a span without belonging to it.
 FILLER = frozenset("please pls kindly thanks thank now again anywhere somewhere quickly ok okay hey hi".split())
-FOLDER_NOUN = r"(?:folder|directory|dir|file)"  # "the tests folder", "the notes.txt file"
+FOLDER_WORDS = frozenset({"folder", "directory", "dir"})
+FOLDER_NOUN = "(?:" + "|".join(sorted(FOLDER_WORDS | {"file"})) + ")"  # "the tests folder", "the notes.txt file"
 _AFTER_NOUN = re.compile(r"\s+" + FOLDER_NOUN + r"\b", re.I)
 # Ending a leading run, these belong to the span: "recall my dentist", "forget the parking spot".
 DETERMINERS = frozenset("the a an my your our his her their these those".split())
