@@ -222,3 +222,60 @@ def test_router_defaults_are_the_configuration_defaults() -> None:
     custom = RouterSettings(threshold=0.9, margin=0.01, candidates=5, none_margin=0.05)
     built = Router.from_settings([_spec("files.list", {"path": 1}, [])], custom)
     assert (built.threshold, built.margin, built.k, built.none_margin) == (0.9, 0.01, 5, 0.05)
+
+
+# -- paths as Windows writes them, kinds of files as people name them ----------------
+@pytest.mark.parametrize(
+    ("text", "paths"),
+    [
+        (r"list the contents of C:\Users\maria\Documents\Invoices for me?", [r"C:\Users\maria\Documents\Invoices"]),
+        (r"it's somewhere in Z:\Finance", [r"Z:\Finance"]),
+        (r"write C:\temp\readme.txt that says hi.", [r"C:\temp\readme.txt"]),
+        (r"open \\nas\share\q3.xlsx", [r"\\nas\share\q3.xlsx"]),
+        ("pull up the README from the docs folder? It's docs/README.md", ["docs/README.md"]),
+        ("copy notes.md to ~/backup/notes.md", ["notes.md", "~/backup/notes.md"]),  # two files
+    ],
+)
+def test_windows_paths_and_a_name_said_twice(text: str, paths: list[str]) -> None:
+    from llmos_shell.routing.literals import extract_literals
+
+    assert extract_literals(text).paths == paths
+
+
+def test_a_windows_folder_is_a_folder() -> None:
+    from llmos_shell.routing.kinds import kind_of
+    from llmos_shell.routing.router import _shape
+
+    assert _shape(r"D:\Projects\Q3_reports") == "folder"
+    assert _shape(r"C:\Users\tom\todo.txt") == "file"
+    assert kind_of(r"C:\Audio\podcast.MP3") == "mp3"
+    assert fill_arguments(LIST, r"show the folder D:\Projects\Q3").arguments == {"path": r"D:\Projects\Q3"}
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [
+        ("locate all the PDFs in ~/Documents", "*.pdf"),
+        ("locate png screenshots in ~/Pictures", "*.png"),
+        ("locate the python scripts", "*.py"),
+        ("locate word documents", "*.docx"),
+        ("locate any files ending in .bak", "*.bak"),
+        ("locate the logs", "logs"),  # "logs" is a word, not *.log
+        ("locate report", "report"),
+    ],
+)
+def test_words_for_a_kind_of_file_are_a_pattern(text: str, pattern: str) -> None:
+    assert fill_arguments(FIND, text).arguments["pattern"] == pattern
+
+
+def test_a_folder_path_in_a_pattern_slot_is_not_the_pattern() -> None:
+    spec = _spec("files.find", {"pattern": 1, "directory": 1}, ["pattern"], ("find all {pattern}",), ("directory",))
+    args = fill_arguments(spec, "find all .log files anywhere under /var/log/myapp").arguments
+    assert args == {"pattern": "*.log", "directory": "/var/log/myapp"}
+
+
+def test_a_recording_in_a_format_the_tool_lacks_still_goes_to_it() -> None:
+    from llmos_shell.routing.kinds import AUDIO_KINDS, same_family
+
+    assert same_family({"webm"}, frozenset({"wav", "mp3"}))
+    assert not same_family({"png"}, frozenset(AUDIO_KINDS))

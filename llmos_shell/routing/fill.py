@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
-from .literals import Literals, extract_literals, word_spans
+from .kinds import kind_pattern
+from .literals import Literals, extract_literals, has_separator, word_spans
 from .spans import FOLDER_WORDS, command_words, content_span, is_empty_phrase, markers, trim_span
 from .specs import ToolSpec
 
@@ -91,7 +92,7 @@ def looks_like_path(value: str) -> bool:
         return False
     if " " in value:
         return False
-    return value == "." or any(c in value for c in "/~*") or "." in value.strip(".")
+    return value == "." or any(c in value for c in "/\\~*") or "." in value.strip(".")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -275,6 +276,16 @@ def _coerce(value: str, schema: dict[str, Any]) -> Any:
     return value
 
 
+def _patterns(text: str, lit: Literals) -> list[str]:
+    """File-name patterns in ``text``: globs and file names, bare extensions ("all .md files" ->
+    ``*.md``), then words for a kind of file ("the PDFs" -> ``*.pdf``)."""
+    pool = [p for p in (*lit.globs, *lit.paths) if p in text and not has_separator(p)]
+    pool += [f"*{ext}" for ext in _BARE_EXTENSION.findall(text)]
+    if not pool and (kind := kind_pattern(text)):
+        pool.append(kind)
+    return list(dict.fromkeys(pool))
+
+
 def _path_in(value: str, lit: Literals) -> str | None:
     for p in (*lit.paths, *lit.globs):
         if p in value:
@@ -299,7 +310,14 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     for name, schema in props.items():
         if name in slots:
             value = slots[name]
-            if spec.is_path(name) or name in PATTERN_NAMES:
+            if name in PATTERN_NAMES and not spec.is_path(name):
+                # "all the PDFs" -> *.pdf; a slot without one yields to the request's ("any files
+                # ending in .bak in /etc" slots "files ending")
+                found = _patterns(value, lit) or _patterns(text, lit)
+                if not found and any(p in value for p in lit.paths):
+                    continue  # a path with folders in it ("/var/log/myapp") is where to look, not what for
+                value = found[0] if found else _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
+            elif spec.is_path(name):
                 value = _path_in(value, lit) or _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
             if spec.is_path(name) and not looks_like_path(value):
                 result.rejected[name] = value
@@ -323,8 +341,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         if name in result.arguments:
             continue
         if name in PATTERN_NAMES and not spec.is_path(name):
-            pool = [p for p in (*lit.globs, *lit.paths) if p not in used and "/" not in p.rstrip("/")]
-            pool += [f"*{ext}" for ext in _BARE_EXTENSION.findall(text) if f"*{ext}" not in used]  # "all .md files"
+            pool = [p for p in _patterns(text, lit) if p not in used]
             if pool:
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"

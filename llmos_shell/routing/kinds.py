@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import re
 
+from .literals import basename
 from .specs import ToolSpec
 
-__all__ = ["AUDIO_KINDS", "IMAGE_KINDS", "MEDIA_KINDS", "TEXT_KINDS", "file_kinds", "kind_of", "sample_file"]
+__all__ = [
+    "AUDIO_KINDS", "IMAGE_KINDS", "MEDIA_KINDS", "TEXT_KINDS", "file_kinds", "kind_of", "kind_pattern",
+    "same_family", "sample_file",
+]  # fmt: skip
 
 IMAGE_KINDS = frozenset({"png", "jpg", "gif", "bmp", "tiff", "webp", "ppm", "heic", "svg"})
 AUDIO_KINDS = frozenset({"wav", "mp3", "flac", "ogg", "m4a", "opus", "aac"})
 _KIND_ALIASES = {"jpeg": "jpg", "tif": "tiff", "htm": "html", "markdown": "md"}
-MEDIA_KINDS = IMAGE_KINDS | AUDIO_KINDS | {
-    "mp4", "mkv", "mov", "avi", "webm",  # video
-    "pdf", "docx", "xlsx", "pptx", "epub",  # documents
-}  # fmt: skip
+VIDEO_KINDS = frozenset({"mp4", "mkv", "mov", "avi", "webm"})
+MEDIA_KINDS = IMAGE_KINDS | AUDIO_KINDS | VIDEO_KINDS | {"pdf", "docx", "xlsx", "pptx", "epub"}
+# Kinds one tool family handles: a tool for some audio formats is the one for a recording in
+# another (it says which formats it reads); video carries sound.
+_FAMILIES = (IMAGE_KINDS, AUDIO_KINDS | VIDEO_KINDS)
+
+
+def same_family(named: set[str] | frozenset[str], kinds: frozenset[str]) -> bool:
+    """Some kind in ``named`` is of a family (images; audio and video) that ``kinds`` takes."""
+    return any(named & family and kinds & family for family in _FAMILIES)
 
 
 # Kinds of plain-text files: naming one argues against a tool that declares media kinds.
@@ -31,7 +41,7 @@ def _kind(word: str) -> str:
 
 def kind_of(path: str) -> str | None:
     """The kind (normalized extension) of the file ``path`` names: "notes.MD" -> "md"; None without one."""
-    name = path.rstrip("/").rsplit("/", 1)[-1]
+    name = basename(path)
     return (_kind(name.rsplit(".", 1)[1]) or None) if "." in name.strip(".") else None
 
 
@@ -54,3 +64,34 @@ def sample_file(kinds: frozenset[str] | set[str]) -> str:
     if kinds & AUDIO_KINDS and not kinds & IMAGE_KINDS:
         return "recording.wav"
     return "notes.txt"
+
+
+# Names of kinds that are not their extension ("python files" are *.py).
+_KIND_NAMES = {
+    "python": "py", "markdown": "md", "javascript": "js", "typescript": "ts", "rust": "rs", "shell": "sh",
+    "bash": "sh", "text": "txt", "word": "docx", "excel": "xlsx", "powerpoint": "pptx", "jpeg": "jpeg",
+}  # fmt: skip
+# Nouns that make the word before them a kind: "csv files", "png screenshots", "python scripts".
+_KIND_NOUNS = (
+    "files?|documents?|docs|screenshots?|images?|pictures?|photos?|scripts?|sheets?|spreadsheets?|recordings?"
+    "|tracks?|songs?|clips?|videos?|reports?|notebooks?|sources?|modules?"
+)
+_EXTENSION_WORDS = (TEXT_KINDS | MEDIA_KINDS | {"jpeg", "tif", "htm", "ipynb", "bak", "tmp", "zip", "tar", "gz"}) - {
+    "c", "h", "go", "sh", "env"  # too common as words
+}  # fmt: skip
+_KIND_WORD = re.compile(r"\b(?P<word>[A-Za-z0-9]{2,10}?)(?:(?P<noun>\s+(?:" + _KIND_NOUNS + r"))|s)\b", re.I)
+_NOT_PLURAL = frozenset({"log", "doc", "md", "c"})  # "logs", "docs" are words of their own
+
+
+def kind_pattern(text: str) -> str | None:
+    """The file-name pattern a request's words for a kind of file mean: "all the PDFs" -> ``*.pdf``,
+    "csv files" -> ``*.csv``, "python scripts" -> ``*.py``; None without such words."""
+    for m in _KIND_WORD.finditer(text):
+        word = m.group("word").lower()
+        if m.group("noun"):
+            ext = _KIND_NAMES.get(word) or (word if word in _EXTENSION_WORDS else None)
+        else:  # "PDFs"
+            ext = word if word in _EXTENSION_WORDS and word not in _NOT_PLURAL else None
+        if ext:
+            return f"*.{ext}"
+    return None

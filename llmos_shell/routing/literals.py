@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Literals", "extract_literals", "word_spans"]
+__all__ = ["Literals", "basename", "extract_literals", "has_separator", "word_spans"]
 
 # Files commonly named without an extension.
 WELL_KNOWN_NAMES = frozenset(
@@ -15,19 +15,23 @@ WELL_KNOWN_NAMES = frozenset(
 # ".md" alone names a kind of file, not a dotfile ("all .md files", "every .py under src").
 _EXTENSIONS = frozenset(
     "md txt rst csv tsv json jsonl yaml yml toml ini cfg log py js ts c h cpp rs go java sh html xml sql "
-    "png jpg jpeg gif bmp tiff webp svg wav mp3 flac ogg m4a pdf docx xlsx pptx epub mp4 mkv mov".split()
+    "png jpg jpeg gif bmp tiff tif heic webp svg wav mp3 flac ogg m4a opus aac pdf docx xlsx pptx epub mp4 mkv mov "
+    "avi webm ipynb bak tmp zip gz tar".split()
 )
 _URL = re.compile(r"\bhttps?://[^\s\"'<>]+", re.I)
 _QUOTED = re.compile(r"(?<![\w(\[{=])(?:\"([^\"]+)\"|“([^”]+)”|\u2018([^\u2019]+)\u2019|`([^`]+)`|'([^']+)'(?![\w]))")
 _GLOB = re.compile(r"(?<![\w/])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?[\w.*?/-]+)")
 _PATH = re.compile(
-    r"(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
+    r"(?<![\w\\])[A-Za-z]:\\(?:[^\s\\\"'<>|?*:]+\\?)*"  # C:\Users\ana\notes.txt, D:\Manuals
+    r"|(?<![\w\\])\\\\[\w.$-]+(?:\\[^\s\\\"'<>|?*:]+)+\\?"  # \\server\share\file
+    r"|(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
     r"|(?<![\w@/])[\w@+-]+(?:/[\w.@+-]+)+/?"  # rel/path/file
     r"|(?<![\w@/])[\w.+-]+/(?![\w])"  # dir/
     r"|(?<![\w@/])[\w+-][\w.+-]*\.[A-Za-z][A-Za-z0-9]{0,7}\b"  # file.ext
     r"|(?<![\w@/.*])\.[A-Za-z][\w.+-]*(?![\w*])(?!\s+files?\b)"  # .env, .gitignore (not ".md files")
     r"|\b(?:" + "|".join(sorted(WELL_KNOWN_NAMES)) + r")\b"  # well-known names without an extension
 )
+_SEPARATOR = re.compile(r"[/\\]")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z/])")
 _TRAIL = ".,;:!?)]}'\""
 
@@ -68,7 +72,27 @@ def extract_literals(text: str) -> Literals:
             _add(lit.paths, value)
     for m in _NUMBER.finditer(rest):
         _add(lit.numbers, m.group(0))
+    lit.paths = [p for p in lit.paths if not any(_names_part(p, q) for q in lit.paths if q != p)]
     return lit
+
+
+def _names_part(short: str, path: str) -> bool:
+    """``short``, a name without an extension, names ``path``'s file again: "README" of "docs/README.md".
+    ("notes.md" and "~/backup/notes.md" are two files: copy the one to the other.)"""
+    if "." in short or has_separator(short):
+        return False
+    last = basename(path)
+    return last != short and last.split(".", 1)[0] == short
+
+
+def basename(path: str) -> str:
+    """The last part of a path, with "/" or "\\" between parts: "C:\\temp\\a.txt" -> "a.txt"."""
+    return _SEPARATOR.split(path.rstrip("/\\"))[-1]
+
+
+def has_separator(path: str) -> bool:
+    """A folder part in ``path`` ("docs/a.md", "C:\\temp"); a trailing "/" alone is none."""
+    return _SEPARATOR.search(path.rstrip("/\\")) is not None
 
 
 def _is_abbrev(value: str) -> bool:

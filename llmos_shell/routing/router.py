@@ -18,8 +18,8 @@ from typing import Any
 
 from ..errors import ToolError
 from .fill import FillResult, fill_arguments
-from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of
-from .literals import WELL_KNOWN_NAMES, Literals, extract_literals
+from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, same_family
+from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
 from .spans import FOLDER_NOUN
 from .specs import ToolSpec
@@ -73,10 +73,11 @@ def _shape(value: str, text: str = "") -> str:
             return "file"
     except (OSError, ValueError):
         return ""
-    last = value.rstrip("/").rsplit("/", 1)[-1]
-    if not value.endswith("/") and ((last.startswith(".") and last.strip(".")) or last in WELL_KNOWN_NAMES):
+    last = basename(value)
+    if not value.endswith(("/", "\\")) and ((last.startswith(".") and last.strip(".")) or last in WELL_KNOWN_NAMES):
         return "file"  # ~/.vimrc, src/Makefile
-    if value.endswith("/") or (value.startswith(("~", "/", "./")) and "." not in last.strip(".")):
+    rooted = value.startswith(("~", "/", "./", "\\\\")) or re.match(r"[A-Za-z]:\\", value)  # C:\Users\ana
+    if value.endswith(("/", "\\")) or (rooted and "." not in last.strip(".")):
         return "folder"
     return "file" if re.search(r"\.[A-Za-z][A-Za-z0-9]{0,7}$", last) else ""
 
@@ -168,7 +169,7 @@ class Router:
         kinds = self.kinds[c.tool]
         kind = 0.0
         if named and kinds:
-            kind = KIND_BONUS if named & kinds else -KIND_MISMATCH
+            kind = KIND_BONUS if named & kinds else 0.0 if same_family(named, kinds) else -KIND_MISMATCH
         elif kinds and every & TEXT_KINDS and any(spec.is_path(n) for n in spec.required):
             kind = -KIND_MISMATCH  # a text file ("notes.md") for a tool that takes images or audio
         elif named and not kinds and any(spec.is_path(n) for n in spec.properties):
