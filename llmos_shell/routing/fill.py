@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import ToolError
 from .kinds import kind_pattern
 from .literals import Literals, extract_literals, has_separator, word_spans
-from .spans import FOLDER_WORDS, command_words, content_span, is_empty_phrase, markers, trim_span
+from .spans import AUXILIARIES, FOLDER_WORDS, command_words, content_span, is_empty_phrase, markers, trim_span
 from .specs import ToolSpec
 
 __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
@@ -47,6 +47,7 @@ _TEXT_INTRO = re.compile(r"^(?:the\s+)?(?:string|phrase|words?|text|sentence|lin
 _COMMAND_TAIL = re.compile(
     r"(?:\s+(?:in|on|from|using|with)\s+(?:the|a|my)\s+(?:terminal|shell|console|command line)"
     r"|\s+and\s+(?:show|tell|give|print)\s+(?:me\s+)?(?:the\s+|its\s+|what\s+it\s+)?(?:result|output|says|prints)s?"
+    r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
     r"|\s+for\s+me)+[\s.!?]*$",
     re.I,
 )
@@ -193,6 +194,40 @@ def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
     return _TEXT_INTRO.sub("", value), False
 
 
+# What may lead a question that follows a file: "photo.png - is it blurry?", "chart.png and tell me whether ...".
+_QUESTION_LEAD = re.compile(r"^[\s,:;?!.\-\u2013\u2014]*(?:(?:and\s+)?(?:tell|show)\s+me\s+|and\s+)?", re.I)
+_ASKS = re.compile(r"(?:what|what's|who|where|when|why|how|which|whose|whether|if|is|are|was|were|do|does|did"
+                   r"|can|could|should|would|will|has|have)\b", re.I)  # fmt: skip
+_TELL_ME = re.compile(r"^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:tell|show)\s+me\s+", re.I)
+# A question that names its file last: "what colour is the car in ./lot.jpg".
+_IN_THE_FILE = re.compile(
+    r"\s+(?:in|of|on|from)(?:\s+(?:the|this)\s+(?:image|photo|picture|file|screenshot))?\s*$", re.I
+)
+
+
+def question_beside(text: str, path: str) -> str | None:
+    """The question a request asks about the file ``path`` it names, without the file: the one
+    after it ("ui.png - is the layout cluttered?", "chart.png and tell me whether sales went up"),
+    or the one before it ("what kind of plant is this? leaf.jpg", "what colour is the car in
+    lot.jpg"); None when neither side is a question of its own ("does cat.jpg look blurry?")."""
+    at = text.find(path)
+    if at < 0:
+        return None
+    before, after = text[:at], text[at + len(path) :]
+    tail = after[_QUESTION_LEAD.match(after).end() :].strip().rstrip("?!. ")  # type: ignore[union-attr]
+    if tail and len(tail.split()) >= 2 and _ASKS.match(tail) and tail != after.strip():
+        return tail
+    head = _TELL_ME.sub("", before.strip())
+    if not _ASKS.match(head) or len(head.split()) < 2:
+        return None
+    if head.rstrip().endswith(("?", ":", "-", "\u2013", "\u2014")) and not after.strip(" ?!."):
+        return head.rstrip(" ?:-\u2013\u2014")
+    bare = _IN_THE_FILE.sub("", head)
+    if bare != head and not after.strip(" ?!.") and bare.split()[-1].lower() not in AUXILIARIES:
+        return bare  # not "what kind of plant is" of "what kind of plant is in plant.jpg"
+    return None
+
+
 def _after_colon(text: str) -> str | None:
     """The words after a request's first ": " (the payload of "say this: ...")."""
     head, sep, tail = text.partition(": ")
@@ -202,6 +237,9 @@ def _after_colon(text: str) -> str | None:
 
 def _executable(word: str) -> bool:
     return bool(re.fullmatch(r"[\w.+-]+", word)) and shutil.which(word) is not None
+
+
+_RUN_WORDS = frozenset("run running execute executing exec type typing".split())
 
 
 def command_in(value: str, *, with_arguments: bool = False) -> str | None:
@@ -218,7 +256,8 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
                 command = command[:-1]
             rest = command.split()[1:]
-            if with_arguments and not any(w.startswith("-") or looks_like_path(w) for w in rest):
+            introduced = i > 0 and words[i - 1].lower() in _RUN_WORDS  # "by running ip addr", "just run uptime"
+            if with_arguments and not introduced and not any(w.startswith("-") or looks_like_path(w) for w in rest):
                 continue
             return command or None
     return None
@@ -394,9 +433,14 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     # An optional question the templates do not cover is the request itself ("how many people
     # are in party.jpg?" asks more than "describe {path}").
     for name in props:
-        if (name == "question" and name not in result.arguments and name not in required
-                and (template is None or loose) and _QUESTION.match(text.strip())):  # fmt: skip
-            result.arguments[name] = text.strip().rstrip("?!. ")
+        if name != "question" or name in result.arguments or name in required:
+            continue
+        paths = [str(v) for n, v in result.arguments.items() if spec.is_path(n)]
+        asked = question_beside(text, paths[0]) if paths else None
+        if asked is None and (template is None or loose) and _QUESTION.match(text.strip()):
+            asked = text.strip().rstrip("?!. ")
+        if asked:
+            result.arguments[name] = asked
             result.sources[name] = "literal"
 
     missing = [n for n in required if n not in result.arguments]

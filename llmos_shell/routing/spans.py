@@ -211,16 +211,53 @@ def _skip_auxiliaries(tokens: list[tuple[int, int, str]], lo: int, hi: int) -> i
     return lo
 
 
+# Asides a request may end with, said to the assistant about the argument rather than part of it:
+# "forget the wifi password *I gave you*", "what was my landlord's name*, I told you last week*",
+# "remove the server IP *from your memory, it changed*", "remember I take it black*, so you don't ...*".
+_TOLD_YOU = (
+    r"(?:that\s+|which\s+)?(?:i|I)\s+(?:told|gave|asked|sent|showed|mentioned\s+to)\s+you"
+    r"(?:\s+(?:to\s+(?:remember|save|keep|store)|about|before|earlier|once|yesterday|last\s+\w+|the\s+other\s+day))*"
+    r"|(?:that\s+)?you\s+(?:saved|stored|remembered|kept|noted)(?:\s+(?:before|earlier))?"
+    r"|you\s+(?:should|might|must|may)\s+have\s+(?:it|that|this)(?:\s+(?:saved|stored|noted|somewhere))*"
+    r"|(?:from|in|out\s+of)\s+(?:your|the)\s+memory(?:\s+anymore)?|anymore"
+)
+_SAID_AFTER = (  # only after a comma, a full stop or a dash
+    r"(?:it|that|this)(?:'s|\u2019s|\s+is|\s+was|\s+has)?\s+(?:changed|wrong|a\s+mistake|outdated|old|not\s+true"
+    r"|no\s+longer\s+true)|so\s+(?:that\s+)?you\b.*|because\b.*|thanks|thank\s+you|thx|cheers"
+)
+_ASIDE = re.compile(
+    r"(?:[\s,;.?!]+(?:" + _TOLD_YOU + r")|(?:\s*[,;.?!]|\s+[-\u2013\u2014])\s*(?:" + _SAID_AFTER + r"))[\s.?!]*$"
+)
+_TRAILING_AUXILIARY = re.compile(r"\s+(?:is|are|was|were)[\s.?!]*$", re.I)  # "my gym locker code *is*"
+
+
+def _without_asides(text: str, question: bool) -> tuple[str, bool]:
+    """``text`` without the asides it ends with; ``True`` when one came off. A question also ends
+    at its question mark: "does the policy allow pets? *check the docs I uploaded*"."""
+    cut = False
+    while (m := _ASIDE.search(text)) and text[: m.start()].strip(_EDGE + " "):
+        text, cut = text[: m.start()], True
+    if question:
+        head, mark, tail = text.partition("? ")
+        if mark and tail.strip() and "?" not in tail and len(head.split()) >= 3:
+            text, cut = head, True
+    return text, cut
+
+
 def _span(text: str, words: frozenset[str], used: Iterable[str], question: bool, topic: frozenset[str]
           ) -> tuple[str, bool]:  # fmt: skip
     """What is left of ``text`` between its command words, and whether any edge word was one."""
+    text, cut = _without_asides(text, question)
     tokens, lo, hi = _runs(text, words, used, question)
-    trimmed = lo > 0 or hi < len(tokens)
+    trimmed = cut or lo > 0 or hi < len(tokens)
     if question:
         lo = _keep_question_word(tokens, lo, hi)
-    else:
-        lo = _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
-    return _cut(text, tokens, lo, hi), trimmed
+        return _cut(text, tokens, lo, hi), trimmed
+    lo = _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
+    span = _cut(text, tokens, lo, hi)
+    if lo > 0 and tokens[lo - 1][2].lower().strip(_EDGE) in QUESTION_WORDS:  # "remind me what *my code* is"
+        span = _TRAILING_AUXILIARY.sub("", span)
+    return span, trimmed
 
 
 def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False,
