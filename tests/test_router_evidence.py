@@ -279,3 +279,30 @@ def test_a_recording_in_a_format_the_tool_lacks_still_goes_to_it() -> None:
 
     assert same_family({"webm"}, frozenset({"wav", "mp3"}))
     assert not same_family({"png"}, frozenset(AUDIO_KINDS))
+
+
+def test_a_pattern_of_many_words_names_no_file() -> None:
+    f = fill_arguments(FIND, "locate any file that contains the string connection refused")
+    assert "pattern" not in f.arguments and "pattern" in f.rejected
+    assert fill_arguments(FIND, "locate any file named report").arguments == {"pattern": "report"}
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [("show me my ip address by running ip addr", "ip addr"), ("run df -h and tell me how much is left", "df -h")],
+)
+def test_a_command_the_request_says_to_run(text: str, command: str) -> None:
+    assert command_in(text, with_arguments=True) == command
+
+
+def test_a_folder_named_before_its_path_is_a_folder() -> None:
+    from llmos_shell.routing.router import _shape
+
+    assert _shape("data/raw", "open the folder data/raw and tell me what's in there") == "folder"
+
+
+@pytest.mark.parametrize(
+    "text", ["In Word, how do I insert an image and wrap text around it?", "how do I search for a file by name?"]
+)
+def test_how_to_questions_naming_nothing_get_no_tool(router: Router, text: str) -> None:
+    assert router.route(text).tool is None

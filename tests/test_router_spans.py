@@ -168,3 +168,47 @@ def test_an_optional_question_the_templates_do_not_cover_is_the_request() -> Non
     assert f.arguments == {"path": "party.jpg", "question": "how many people are in party.jpg"}
     assert "question" not in fill_arguments(spec, "what is in the image party.jpg").arguments  # a template's
     assert "question" not in fill_arguments(spec, "describe party.jpg please").arguments  # not a question
+
+
+FORGET = ("forget {query}", "remove {query} from your memory", "forget everything about {query}")
+
+
+@pytest.mark.parametrize(
+    ("examples", "name", "text", "want"),
+    [
+        (FORGET, "query", "forget about the wifi password I gave you", "the wifi password"),
+        (FORGET, "query", "Remove the staging server IP from your memory, it changed", "the staging server IP"),
+        (FORGET, "query", "forget my peanut allergy, that was a mistake", "my peanut allergy"),
+        (RECALL, "query", "what was my landlord's name, I told you last week", "my landlord's name"),
+        ((*RECALL, "remind me {query}"), "query", "remind me what my gym locker code is", "my gym locker code"),
+        (REMEMBER, "text", "remember that I take it black, so you don't suggest lattes", "I take it black"),
+        # "I told you so" is the words, not an aside
+        (REMEMBER, "text", "remember that she said I told you so", "she said I told you so"),
+        # a question ends at its question mark when an instruction follows
+        (ASK, "question", "based on my documents, may I bring pets? check the lease I uploaded", "may I bring pets"),
+    ],
+)
+def test_asides_to_the_assistant_are_not_the_argument(examples: tuple[str, ...], name: str, text: str,
+                                                      want: str) -> None:  # fmt: skip
+    spec = ToolSpec("t.t", "a tool", {"type": "object", "properties": {name: {"type": "string"}}, "required": [name]},
+                    examples)  # fmt: skip
+    assert fill_arguments(spec, text).arguments[name] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "want"),
+    [
+        ("What color is the car in ./evidence/lot.jpg?", "./evidence/lot.jpg", "What color is the car"),
+        ("can u tell me what this diagram shows? arch.png", "arch.png", "what this diagram shows"),
+        ("Look at chart.png and tell me whether sales went up", "chart.png", "whether sales went up"),
+        ("Describe ui.png - is the layout cluttered?", "ui.png", "is the layout cluttered"),
+        # the file is part of the question: no question of its own on either side
+        ("what kind of plant is in plant.jpg?", "plant.jpg", None),
+        ("Does cat.jpg look blurry?", "cat.jpg", None),
+        ("describe photo.png", "photo.png", None),
+    ],
+)
+def test_the_question_beside_a_file(text: str, path: str, want: str | None) -> None:
+    from llmos_shell.routing.fill import question_beside
+
+    assert question_beside(text, path) == want

@@ -116,6 +116,7 @@ def register_tools(register: Any) -> None:
             "what do you know about {query}", "did I ever tell you about {query}", "have I mentioned {query}",
             "anything saved on {query}?", "tell me what you remember of {query}",
             "search your notes about me for {query}", "what was {query} again?", "fetch the memory about {query}",
+            "who did I say {query} is", "what did I say about {query}", "when did I tell you {query} was",
         ],
         effects=["read"],
     )  # fmt: skip
@@ -132,6 +133,7 @@ def register_tools(register: Any) -> None:
             "get rid of what you remember about {query}", "discard the note about {query}",
             "no need to remember {query} anymore", "throw away the memory of {query}",
             "delete everything you remember about {query}", "forget the fact that {query}",
+            "you no longer need to know {query}",
         ],
         effects=["write"],
     )  # fmt: skip

@@ -33,6 +33,7 @@ __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
+MAX_PATTERN_WORDS = 2  # "annual report" may name a file; "contains the string connection refused" does not
 _STRIP = " \t.,;:!?\"'`“”\u2018\u2019"
 _LEAD_STRIP = " \t,;:\"'`“”\u2018\u2019"  # a leading "." belongs to a path ("./examples")
 # Words that introduce a free-text value rather than belong to it ("the phrase hello world").
@@ -356,6 +357,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 if not found and any(p in value for p in lit.paths):
                     continue  # a path with folders in it ("/var/log/myapp") is where to look, not what for
                 value = found[0] if found else _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
+                if not found and len(value.split()) > MAX_PATTERN_WORDS:
+                    result.rejected[name] = value  # "contains the string connection refused" names no file
+                    continue
             elif spec.is_path(name):
                 value = _path_in(value, lit) or _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
             if spec.is_path(name) and not looks_like_path(value):

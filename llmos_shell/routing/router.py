@@ -40,7 +40,8 @@ SHAPE_PENALTY = 0.03  # a folder for a parameter that takes a file, or a file fo
 MISSING_TEXT_PENALTY = 0.02  # a required free-text argument has nothing in the request to copy
 HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or what a word means
 _HOW_TO = re.compile(
-    r"\s*(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
+    r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30},\s*)?"  # "In Word, how do I ..."
+    r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
     r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$)",  # "what does the word 'ephemeral' mean?"
     re.I,
 )
@@ -63,7 +64,8 @@ def _shape(value: str, text: str = "") -> str:
     """What a path names: "folder" for ``docs/``, ``~/Downloads``, an existing folder or one the
     request calls a folder ("my ~/projects/app folder"); "file" for ``notes.txt``; else ""."""
     said = re.search(re.escape(value) + r"\s+(" + FOLDER_NOUN + r")\b", text, re.I) if text else None
-    if said:
+    said = said or (re.search(r"\b(" + FOLDER_NOUN + r")\s+" + re.escape(value), text, re.I) if text else None)
+    if said:  # "my ~/projects/app folder", "open the folder data/raw"
         return "file" if said.group(1).lower() == "file" else "folder"
     path = os.path.expanduser(value)
     try:
@@ -164,6 +166,7 @@ class Router:
             return c.score + (HOW_TO_BONUS if _HOW_TO.match(text) else 0.0), None
         spec = self.specs[c.tool]
         f = fill_arguments(spec, text, None, literals=lit)
+        how_to = not lit.paths and _HOW_TO.match(text) is not None
         score = c.score
         named = every & MEDIA_KINDS
         kinds = self.kinds[c.tool]
@@ -180,13 +183,16 @@ class Router:
             score -= SHAPE_PENALTY
         if any(n in spec.required for n in f.rejected):
             score -= REJECTED_PENALTY
-        elif f.template is not None and kind >= 0 and not wrong_shape:
-            # a template holding a file the tool cannot take, or a folder for a file, is no evidence
+        elif f.template is not None and kind >= 0 and not wrong_shape and not how_to:
+            # a template holding a file the tool cannot take, or a folder for a file, is no evidence;
+            # nor is one that "how do I search for a file by name" holds: it asks, it does not command
             score += LOOSE_BONUS if f.loose else TEMPLATE_BONUS
         if any(spec.is_path(n) for n in f.missing):
             score -= MISSING_PATH_PENALTY
         elif f.missing:
             score -= MISSING_TEXT_PENALTY
+        if how_to and f.missing:  # "how do I insert an image in Word?" names nothing to act on
+            score -= HOW_TO_BONUS
         return score, f
 
     def rank(self, text: str, lit: Literals | None = None) -> tuple[list[Candidate], dict[str, FillResult | None]]:

@@ -118,6 +118,7 @@ def register_tools(register: Any) -> None:
             "find the answer in my documents: {question}",
             "the library should know: {question}",
             "answer using the indexed documents: {question}",
+            "what do the contracts I uploaded say about {question}",
         ],
         effects=["read"],
         timeout=300.0,

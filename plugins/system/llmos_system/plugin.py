@@ -124,6 +124,11 @@ def register_tools(register: Any) -> None:
             "what happens if I run {command}",
             "do {command} in the shell",
             "check the free memory with {command}",
+            "which process is eating the most CPU",
+            "restart the nginx service",
+            "list the running containers",
+            "how long has the machine been running",
+            "show the running processes",
         ],
         effects=["execute"],
         # The sandbox enforces [plugins.system] timeout and kills the process group; the shell's
