@@ -306,3 +306,8 @@ def test_a_folder_named_before_its_path_is_a_folder() -> None:
 )
 def test_how_to_questions_naming_nothing_get_no_tool(router: Router, text: str) -> None:
     assert router.route(text).tool is None
+
+
+def test_a_misspelt_command_routes_and_keeps_the_words_as_typed(router: Router) -> None:
+    d = router.route("rememeber that my locker code is 4312")
+    assert d.tool == "memory.remember" and d.arguments == {"text": "my locker code is 4312"}

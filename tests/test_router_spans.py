@@ -212,3 +212,19 @@ def test_the_question_beside_a_file(text: str, path: str, want: str | None) -> N
     from llmos_shell.routing.fill import question_beside
 
     assert question_beside(text, path) == want
+
+
+def test_slips_of_phrase_words_are_read_as_them() -> None:
+    from llmos_shell.routing.spelling import Speller, one_slip
+
+    speller = Speller(["forget {query}", "remember that {text}", "transcribe the audio {path}", "store {text}"])
+    assert speller.correct("forgett it, rememeber this, transcibe that") == "forget it, remember this, transcribe that"
+    # forms of a phrase word, wrong letters (real words: "remote"), short words and paths stay as typed
+    assert speller.correct("stored remote stre notes/rememeber.txt") == "stored remote stre notes/rememeber.txt"
+    assert one_slip("recieve", "receive") and not one_slip("xorget", "forget")
+
+
+def test_a_slipped_command_word_is_trimmed_off_the_argument() -> None:
+    spec = ToolSpec("memory.forget", "a tool", {"type": "object", "properties": {"query": {"type": "string"}},
+                    "required": ["query"]}, FORGET)  # fmt: skip
+    assert fill_arguments(spec, "forgett my phone number pls").arguments == {"query": "my phone number"}

@@ -23,6 +23,7 @@ from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
 from .spans import FOLDER_NOUN
 from .specs import ToolSpec
+from .spelling import Speller
 
 __all__ = ["DEFAULTS", "RouteDecision", "Router"]
 
@@ -142,6 +143,7 @@ class Router:
         self.specs = {s.name: s for s in specs}
         self.kinds = {s.name: file_kinds(s) for s in specs}
         self.index = ToolIndex(list(specs), embedder, cache=cache)
+        self.speller = Speller(e for s in specs for e in s.examples)
         self.kernel = kernel
         self.threshold, self.margin, self.k = threshold, margin, k
         self.model_choice = model_choice
@@ -198,7 +200,7 @@ class Router:
     def rank(self, text: str, lit: Literals | None = None) -> tuple[list[Candidate], dict[str, FillResult | None]]:
         """Candidates re-scored with evidence, best first, and each one's copy-only fill."""
         lit = lit or extract_literals(text)
-        ranked = self.index.rank(text, lit)
+        ranked = self.index.rank(self.speller.correct(text), lit)  # "rememeber my PIN" scores as remember
         every = {k for k in map(kind_of, lit.paths) if k}
         fills: dict[str, FillResult | None] = {}
         rescored = []

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .lexical import stem
+from .spelling import MIN_LENGTH, one_slip
 
 __all__ = ["command_words", "content_span", "is_empty_phrase", "markers", "trim_span"]
 
@@ -145,6 +146,8 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
         if bare.replace("'", "") in FUNCTION:
             return "function"
         if _is_used(start, end, used_spans) or not norm or norm in words or bare in FILLER or bare in RELATIONS:
+            return "anchor"
+        if len(bare) >= MIN_LENGTH and any(one_slip(bare, w) for w in words):  # "forgett my phone number"
             return "anchor"
         return ""
 
