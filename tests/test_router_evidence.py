@@ -152,7 +152,7 @@ def test_a_program_named_by_chance_is_not_a_command() -> None:
 
 def test_a_folder_argues_against_a_tool_that_reads_files(router: Router, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
-    from llmos_shell.routing.router import _shape, _wants
+    from llmos_shell.routing.router import _shape
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "photos").mkdir()
@@ -160,8 +160,8 @@ def test_a_folder_argues_against_a_tool_that_reads_files(router: Router, tmp_pat
     assert [_shape(v) for v in ("photos", "a.txt", "~/Downloads", "docs/", "b.md", "word")] == [
         "folder", "file", "folder", "folder", "file", ""]  # fmt: skip
     specs = router.specs
-    assert _wants(specs["files.read"], "path") == "file" and _wants(specs["files.list"], "path") == "folder"
-    assert _wants(specs["retrieval.ingest"], "path") == ""  # "file or folder"
+    assert specs["files.read"].path_takes("path") == "file" and specs["files.list"].path_takes("path") == "folder"
+    assert specs["retrieval.ingest"].path_takes("path") == ""  # "file or folder"
     ranked, _ = router.rank("what's in photos")
     scores = {c.tool: c.score for c in ranked}
     plain = {c.tool: c.score for c in router.index.rank("what's in photos")}

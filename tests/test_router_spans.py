@@ -228,3 +228,25 @@ def test_a_slipped_command_word_is_trimmed_off_the_argument() -> None:
     spec = ToolSpec("memory.forget", "a tool", {"type": "object", "properties": {"query": {"type": "string"}},
                     "required": ["query"]}, FORGET)  # fmt: skip
     assert fill_arguments(spec, "forgett my phone number pls").arguments == {"query": "my phone number"}
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("where in the codebase is API_KEY used", "API_KEY"),
+        ("search for getUserById across the project", "getUserById"),
+        ("show lines mentioning the Henderson account in my notes folder", "the Henderson account"),
+    ],
+)
+def test_words_for_where_to_look_are_not_what_to_look_for(text: str, want: str) -> None:
+    examples = (*SEARCH, "where is {text} used", "search for {text}")
+    spec = ToolSpec("files.search", "a tool", {"type": "object", "properties": {
+        "text": {"type": "string"}, "directory": {"type": "string", "description": "folder to search"}},
+        "required": ["text"]}, examples, ("directory",))  # fmt: skip
+    assert fill_arguments(spec, text).arguments["text"] == want
+    # a tool with no folder to look in keeps them: "the key is in my notes folder" is the fact
+    remember = ToolSpec("memory.remember", "a tool", {"type": "object", "properties": {"text": {"type": "string"}},
+                        "required": ["text"]}, REMEMBER)  # fmt: skip
+    assert fill_arguments(remember, "remember that the key is in my notes folder").arguments == {
+        "text": "the key is in my notes folder"
+    }

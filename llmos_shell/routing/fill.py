@@ -293,6 +293,11 @@ def _free_text_param(spec: ToolSpec, name: str, schema: dict[str, Any]) -> bool:
             and name not in PATTERN_NAMES and name not in GENERATED)  # fmt: skip
 
 
+def _scoped(spec: ToolSpec, name: str) -> bool:
+    """Besides ``name``, the tool takes a folder to look in (files.search's ``directory``)."""
+    return any(n != name and spec.is_path(n) and spec.path_takes(n) != "file" for n in spec.properties)
+
+
 def _type(schema: dict[str, Any]) -> str:
     t = schema.get("type")
     if isinstance(t, list):
@@ -418,7 +423,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     for name in untrimmed:
         others = [str(v) for n, v in result.arguments.items() if n != name]
         value = trim_span(str(result.arguments[name]), command_words(spec.examples, name), others,
-                          question=name == "question", topic=markers(spec.examples, name))  # fmt: skip
+                          question=name == "question", topic=markers(spec.examples, name),
+                          scoped=_scoped(spec, name))  # fmt: skip
         if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
             del result.arguments[name], result.sources[name]
             result.rejected[name] = value
@@ -428,7 +434,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         if name not in result.arguments and _free_text_param(spec, name, props[name]):
             used_values = [str(v) for v in result.arguments.values()]
             span = content_span(text, command_words(spec.examples, name), used_values, question=name == "question",
-                                topic=markers(spec.examples, name))  # fmt: skip
+                                topic=markers(spec.examples, name), scoped=_scoped(spec, name))  # fmt: skip
             if span and not is_empty_phrase(span):
                 result.arguments[name] = span
                 result.sources[name] = "span"

@@ -50,17 +50,6 @@ NAMED_FILE_PENALTY = 0.03  # "no tool" for a request that names a path (notes.tx
 SHORTLIST = 6
 
 
-def _wants(spec: ToolSpec, name: str) -> str:
-    """What a path parameter takes, from its name and description: "file", "folder" or "" (either)."""
-    schema = spec.properties.get(name, {})
-    text = re.sub(r"[_\W]+", " ", f"{name} {schema.get('description', '')}").lower()  # file_path: "file path"
-    file = re.search(r"\bfile\b", text) is not None
-    folder = re.search(r"\b(?:folder|directory|dir)\b", text) is not None
-    if file and folder:
-        return ""
-    return "file" if file else "folder" if folder else ""
-
-
 def _shape(value: str, text: str = "") -> str:
     """What a path names: "folder" for ``docs/``, ``~/Downloads``, an existing folder or one the
     request calls a folder ("my ~/projects/app folder"); "file" for ``notes.txt``; else ""."""
@@ -88,7 +77,7 @@ def _shape(value: str, text: str = "") -> str:
 def _wrong_shape(spec: ToolSpec, name: str, value: Any, text: str = "") -> bool:
     if not spec.is_path(name) or not isinstance(value, str) or "*" in value:
         return False
-    wants, shape = _wants(spec, name), _shape(value, text)
+    wants, shape = spec.path_takes(name), _shape(value, text)
     return bool(wants and shape and wants != shape)
 
 

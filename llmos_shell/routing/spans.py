@@ -122,16 +122,27 @@ def _is_used(start: int, end: int, used_spans: list[tuple[int, int]]) -> bool:
     return any(start < u_end and u_start < end for u_start, u_end in used_spans)
 
 
-def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool = False
+# Where a search looks, said in words: "across the project", "in the codebase", "in my notes folder".
+_SCOPE = re.compile(
+    r"\b(?:(?:somewhere|anywhere|everywhere)\s+)?(?:across|in|throughout|within|inside|through)\s+"
+    r"(?:the|this|my|our|all\s+(?:the|my|our))\s+(?:(?:whole|entire)\s+)?(?:project|codebase|code\s+base|code"
+    r"|repo|repository|source\s+code|sources?|workspace|files|[\w-]+\s+(?:folder|directory))\b",
+    re.I,
+)
+
+
+def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool = False, scoped: bool = False
           ) -> tuple[list[tuple[int, int, str]], int, int]:  # fmt: skip
     """The tokens of ``text`` and the bounds ``lo``/``hi`` of what is left between the command words.
 
     ``question``: a question's own last words may be command words ("... the attention paper?"):
     only filler and used literals come off its end, unless a comma sets the tail apart
     ("what is the fee, according to my documents?").
+    ``scoped``: the tool takes a folder to look in, so words for one ("across the project") are
+    command words too.
     """
     tokens = _tokens(text)
-    used_spans = []
+    used_spans = [m.span() for m in _SCOPE.finditer(text)] if scoped else []
     for value in used:
         at = _find_word(text, value) if value else -1
         if at >= 0:
@@ -247,11 +258,11 @@ def _without_asides(text: str, question: bool) -> tuple[str, bool]:
     return text, cut
 
 
-def _span(text: str, words: frozenset[str], used: Iterable[str], question: bool, topic: frozenset[str]
-          ) -> tuple[str, bool]:  # fmt: skip
+def _span(text: str, words: frozenset[str], used: Iterable[str], question: bool, topic: frozenset[str],
+          scoped: bool = False) -> tuple[str, bool]:  # fmt: skip
     """What is left of ``text`` between its command words, and whether any edge word was one."""
     text, cut = _without_asides(text, question)
-    tokens, lo, hi = _runs(text, words, used, question)
+    tokens, lo, hi = _runs(text, words, used, question, scoped)
     trimmed = cut or lo > 0 or hi < len(tokens)
     if question:
         lo = _keep_question_word(tokens, lo, hi)
@@ -264,7 +275,7 @@ def _span(text: str, words: frozenset[str], used: Iterable[str], question: bool,
 
 
 def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False,
-                 topic: frozenset[str] = frozenset()) -> str | None:  # fmt: skip
+                 topic: frozenset[str] = frozenset(), scoped: bool = False) -> str | None:  # fmt: skip
     """The request minus its leading and trailing command ``words``; None when no edge word is one
     or nothing is left.
 
@@ -272,17 +283,18 @@ def content_span(text: str, words: frozenset[str], used: Iterable[str] = (), *, 
     separator starts there ("my manuals cover this - how do I reset it?").
     ``topic``: the tool's topic markers (:func:`markers`); the argument starts after the first one
     among the first few words after the command words.
+    ``scoped``: the tool takes a folder to look in; "across the project" is no part of the argument.
     """
     if not words:
         return None
-    span, trimmed = _span(text, words, used, question, topic)
+    span, trimmed = _span(text, words, used, question, topic, scoped)
     return span if trimmed and span else None
 
 
 def trim_span(value: str, words: frozenset[str], used: Iterable[str] = (), *, question: bool = False,
-              topic: frozenset[str] = frozenset()) -> str:  # fmt: skip
+              topic: frozenset[str] = frozenset(), scoped: bool = False) -> str:  # fmt: skip
     """A slot's value with command words taken off its edges ("about the parking spot" -> "the
     parking spot"), as :func:`content_span` does; the value unchanged if nothing would be left."""
     if not words:
         return value
-    return _span(value, words, used, question, topic)[0] or value
+    return _span(value, words, used, question, topic, scoped)[0] or value

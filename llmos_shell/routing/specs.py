@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,16 @@ class ToolSpec:
 
     def is_path(self, param: str) -> bool:
         return param in self.path_args or param.lower() in PATH_NAMES
+
+    def path_takes(self, param: str) -> str:
+        """What a path parameter takes, from its name and description: "file", "folder" or "" (either)."""
+        schema = self.properties.get(param, {})
+        text = re.sub(r"[_\W]+", " ", f"{param} {schema.get('description', '')}").lower()  # file_path: "file path"
+        file = re.search(r"\bfile\b", text) is not None
+        folder = re.search(r"\b(?:folder|directory|dir)\b", text) is not None
+        if file and folder:
+            return ""
+        return "file" if file else "folder" if folder else ""
 
 
 def spec_from_tool(tool: Tool) -> ToolSpec:
