@@ -311,3 +311,12 @@ def test_how_to_questions_naming_nothing_get_no_tool(router: Router, text: str) 
 def test_a_misspelt_command_routes_and_keeps_the_words_as_typed(router: Router) -> None:
     d = router.route("rememeber that my locker code is 4312")
     assert d.tool == "memory.remember" and d.arguments == {"text": "my locker code is 4312"}
+
+
+def test_a_word_naming_a_folder_here_is_no_word_evidence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = TermIndex([("files.list", "what is in the folder {path}"), ("retrieval.ingest", "add {path} to my docs"),
+                       ("memory.recall", "what do you remember")])  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    assert index.scores("what's in the docs folder")["retrieval.ingest"] > 0
+    (tmp_path / "docs").mkdir()
+    assert index.scores("what's in the docs folder")["retrieval.ingest"] == 0

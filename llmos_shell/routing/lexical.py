@@ -12,6 +12,7 @@ literals of a request (paths, globs, quoted text, URLs) are not words here.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Iterable
 from itertools import pairwise
@@ -48,6 +49,20 @@ def _masked(text: str) -> str:
     for value in (*lit.urls, *lit.quoted, *lit.paths, *lit.globs):
         text = text.replace(value, " | ")
     return text
+
+
+def _named_folders_masked(masked: str) -> str:
+    """A request's words that name a folder here ("what's in the docs folder", with ./docs) are the
+    argument, not a word for a tool: "docs" says nothing of "add to my docs"."""
+
+    def mask(m: re.Match[str]) -> str:
+        word = m.group(0)
+        try:
+            return " | " if word.lower() not in _STOP and os.path.isdir(word) else word
+        except (OSError, ValueError):
+            return word
+
+    return re.sub(r"(?<![\w./~-])[A-Za-z][\w-]+(?![\w/.-])", mask, masked)
 
 
 def _words(masked: str) -> list[str]:
@@ -119,7 +134,7 @@ class TermIndex:
         ``PRIOR_WEIGHT`` joins the denominator, so a request whose only known word is shared by a
         tool by chance ("number") does not hand that tool the whole evidence.
         """
-        masked = _masked(text)
+        masked = _named_folders_masked(_masked(text))
         words = _words(masked)
         weight = {t: self.idf[t] for t in _terms(words, _lead(masked)) if self.idf.get(t, 0.0) > 0.0}
         if words and words[0] in weight:
