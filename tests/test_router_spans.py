@@ -250,3 +250,37 @@ def test_words_for_where_to_look_are_not_what_to_look_for(text: str, want: str) 
     assert fill_arguments(remember, "remember that the key is in my notes folder").arguments == {
         "text": "the key is in my notes folder"
     }
+
+
+@pytest.mark.parametrize(
+    ("examples", "name", "text", "want"),
+    [
+        (
+            ASK,
+            "question",
+            "based on my documents, what is the main contribution of the paper?",
+            "what is the main contribution of the paper",
+        ),
+        (
+            ("what does the handbook say about {question}", *ASK),
+            "question",
+            "In my library, what does the lease say about pets?",
+            "what does the lease say about pets",
+        ),
+        (RECALL, "query", "what do you remember about my preferences from before?", "my preferences"),
+        (SEARCH, "text", "grep the codebase for TODO in src", "TODO"),
+    ],
+)
+def test_questions_keep_their_opening_and_scopes_go(examples: tuple[str, ...], name: str, text: str,
+                                                    want: str) -> None:  # fmt: skip
+    props = {name: {"type": "string"}, "directory": {"type": "string", "description": "folder"}}
+    spec = ToolSpec("t.t", "a tool", {"type": "object", "properties": props, "required": [name]}, examples,
+                    ("directory",))  # fmt: skip
+    assert fill_arguments(spec, text).arguments[name] == want
+
+
+def test_content_introduced_by_whose_content_is() -> None:
+    spec = ToolSpec("files.write", "a tool", {"type": "object", "properties": {"path": {"type": "string"},
+                    "content": {"type": "string"}}, "required": ["path", "content"]},
+                    ("write {content} to {path}", "create a file {path} with {content}"), ("path",))  # fmt: skip
+    assert fill_arguments(spec, "write a file out.txt whose content is 42 apples").arguments["content"] == "42 apples"

@@ -43,7 +43,11 @@ _INTRO_HEAD = re.compile(r"(?:the\s+)?(?:following|this|these|it|that|text|words
 # A request worded as a question: a question word or an auxiliary first, or a "?" last.
 _QUESTION = re.compile(r"(?i:what|who|where|when|why|how|which|whose|is|are|was|were|do|does|did|can|could"
                        r"|should|would|will|has|have)\b.*|.*\?$", re.S)  # fmt: skip
-_TEXT_INTRO = re.compile(r"^(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+(?=\S)", re.I)
+_TEXT_INTRO = re.compile(
+    r"^(?:(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+"
+    r"|(?:whose\s+|with\s+(?:the\s+)?|and\s+(?:the|its)\s+)(?:content|contents|text|body)\s+(?:is\s+|are\s+|:\s*)?)(?=\S)",
+    re.I,
+)  # "the phrase hello world", "whose content is 42 apples"
 # What a request may add after a shell command ("df -h in the terminal", "... and show the result").
 _COMMAND_TAIL = re.compile(
     r"(?:\s+(?:in|on|from|using|with)\s+(?:the|a|my)\s+(?:terminal|shell|console|command line)"
@@ -229,6 +233,16 @@ def question_beside(text: str, path: str) -> str | None:
     return None
 
 
+def _whole_question(text: str, value: str) -> str:
+    """The question of ``text`` that a question slot holds the end of: "In my library, what does the
+    lease say about {pets}?" asks "what does the lease say about pets", not "pets"."""
+    for clause in re.split(r"[,:;]\s+|\s+[-\u2013\u2014]\s+|(?<=\?)\s+", text):
+        clause = clause.strip().rstrip("?!. ")
+        if value in clause and clause != value and _ASKS.match(clause) and clause.endswith(value):
+            return clause
+    return value
+
+
 def _after_colon(text: str) -> str | None:
     """The words after a request's first ": " (the payload of "say this: ...")."""
     head, sep, tail = text.partition(": ")
@@ -377,6 +391,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 value = quoted or command_in(value) or value
             elif _free_text_param(spec, name, schema):
                 value, was_quoted = _free_text(value, lit)
+                if not was_quoted and name == "question":
+                    value = _whole_question(text, value)
                 if not was_quoted:  # quoted text is the user's exact words; the rest is trimmed below
                     untrimmed.append(name)
             result.arguments[name] = _coerce(value, schema)
@@ -435,6 +451,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             used_values = [str(v) for v in result.arguments.values()]
             span = content_span(text, command_words(spec.examples, name), used_values, question=name == "question",
                                 topic=markers(spec.examples, name), scoped=_scoped(spec, name))  # fmt: skip
+            span = _TEXT_INTRO.sub("", span) if span else span
             if span and not is_empty_phrase(span):
                 result.arguments[name] = span
                 result.sources[name] = "span"

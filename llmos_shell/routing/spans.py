@@ -126,7 +126,8 @@ def _is_used(start: int, end: int, used_spans: list[tuple[int, int]]) -> bool:
 _SCOPE = re.compile(
     r"\b(?:(?:somewhere|anywhere|everywhere)\s+)?(?:across|in|throughout|within|inside|through)\s+"
     r"(?:the|this|my|our|all\s+(?:the|my|our))\s+(?:(?:whole|entire)\s+)?(?:project|codebase|code\s+base|code"
-    r"|repo|repository|source\s+code|sources?|workspace|files|[\w-]+\s+(?:folder|directory))\b",
+    r"|repo|repository|source\s+code|sources?|workspace|files|[\w-]+\s+(?:folder|directory))\b"
+    r"|\b(?:the|this|my|our)\s+(?:(?:whole|entire)\s+)?(?:codebase|code\s+base|repo|repository|source\s+code|workspace)\b",
     re.I,
 )
 
@@ -206,8 +207,15 @@ def _keep_question_word(tokens: list[tuple[int, int, str]], lo: int, hi: int) ->
         prev = tokens[i - 1][2]
         if (prev.endswith((",", ":")) or prev in ("-", "\u2013", "\u2014")) and opens(i):
             return i
-    if lo > 0 and tokens[lo - 1][2].lower().replace("\u2019", "'").strip(_EDGE) in QUESTION_WORDS:
-        return lo - 1
+
+    def word(i: int) -> str:
+        return tokens[i][2].lower().replace("\u2019", "'").strip(_EDGE)
+
+    back = lo
+    while back > 0 and word(back - 1) in AUXILIARIES and lo - back < 2:  # "what *is* the main contribution"
+        back -= 1
+    if back > 0 and word(back - 1) in QUESTION_WORDS:
+        return back - 1
     return lo
 
 
@@ -233,7 +241,7 @@ _TOLD_YOU = (
     r"(?:\s+(?:to\s+(?:remember|save|keep|store)|about|before|earlier|once|yesterday|last\s+\w+|the\s+other\s+day))*"
     r"|(?:that\s+)?you\s+(?:saved|stored|remembered|kept|noted)(?:\s+(?:before|earlier))?"
     r"|you\s+(?:should|might|must|may)\s+have\s+(?:it|that|this)(?:\s+(?:saved|stored|noted|somewhere))*"
-    r"|(?:from|in|out\s+of)\s+(?:your|the)\s+memory(?:\s+anymore)?|anymore"
+    r"|(?:from|in|out\s+of)\s+(?:your|the)\s+memory(?:\s+anymore)?|anymore|from\s+(?:before|earlier|last\s+time)"
 )
 _SAID_AFTER = (  # only after a comma, a full stop or a dash
     r"(?:it|that|this)(?:'s|\u2019s|\s+is|\s+was|\s+has)?\s+(?:changed|wrong|a\s+mistake|outdated|old|not\s+true"
