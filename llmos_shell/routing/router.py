@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
-from .fill import FillResult, fill_arguments
+from .fill import PATTERN_NAMES, FillResult, fill_arguments
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
@@ -37,16 +37,18 @@ REJECTED_PENALTY = 0.05  # a template matched but put words that are not a path 
 MISSING_PATH_PENALTY = 0.04  # a required path argument has nothing in the request to copy
 KIND_BONUS = 0.03  # the request names a file of a kind the tool declares
 KIND_MISMATCH = 0.05  # ... of a kind it cannot take: a text file for OCR, an image for speech
-SHAPE_PENALTY = 0.03  # a folder for a parameter that takes a file, or a file for one that takes a folder
+SHAPE_PENALTY = 0.08  # a folder for a parameter that takes a file, or a file for one that takes a folder
 MISSING_TEXT_PENALTY = 0.02  # a required free-text argument has nothing in the request to copy
 HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or what a word means
 _HOW_TO = re.compile(
     r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30},\s*)?"  # "In Word, how do I ..."
     r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
+    r"|is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|should\s+i\s+use\b"
     r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$)",  # "what does the word 'ephemeral' mean?"
     re.I,
 )
-NAMED_FILE_PENALTY = 0.03  # "no tool" for a request that names a path (notes.txt, docs/)
+NAMED_FILE_PENALTY = 0.03  # "no tool", or a tool without a path parameter, for a request naming a path
+PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that takes one
 SHORTLIST = 6
 
 
@@ -72,6 +74,12 @@ def _shape(value: str, text: str = "") -> str:
     if value.endswith(("/", "\\")) or (rooted and "." not in last.strip(".")):
         return "folder"
     return "file" if re.search(r"\.[A-Za-z][A-Za-z0-9]{0,7}$", last) else ""
+
+
+def _holds_paths(f: FillResult, lit: Literals) -> bool:
+    """A command or quoted argument holds the request's paths ("run wc -l notes.txt")."""
+    return any(f.sources.get(n) != "span" and any(p in str(v) for p in lit.paths) and str(v) not in lit.paths
+               and len(str(v).split()) > 1 for n, v in f.arguments.items())  # fmt: skip
 
 
 def _wrong_shape(spec: ToolSpec, name: str, value: Any, text: str = "") -> bool:
@@ -184,6 +192,10 @@ class Router:
             score -= MISSING_TEXT_PENALTY
         if how_to and f.missing:  # "how do I insert an image in Word?" names nothing to act on
             score -= HOW_TO_BONUS
+        if any(n in PATTERN_NAMES and "*" in str(v) and str(v).lstrip("*") in text for n, v in f.arguments.items()):
+            score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
+        if lit.paths and not any(spec.is_path(n) for n in spec.properties) and not _holds_paths(f, lit):
+            score -= NAMED_FILE_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
         return score, f
 
     def rank(self, text: str, lit: Literals | None = None) -> tuple[list[Candidate], dict[str, FillResult | None]]:
