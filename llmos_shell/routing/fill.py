@@ -264,6 +264,9 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     ``with_arguments``: only a command with an option or a path after the program counts, for
     requests without a template: "how much disk space is free" names the program ``free`` by chance.
     """
+    head, colon, tail = value.partition(": ")
+    if colon and head.strip() and tail.split() and _executable(tail.split()[0]):
+        value = tail  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" (not ImageMagick's convert)
     words = value.split()
     for i, word in enumerate(words):
         if _executable(word):

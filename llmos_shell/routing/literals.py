@@ -27,7 +27,7 @@ _PATH = re.compile(
     r"|(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
     r"|(?<![\w@/])[\w@+-]+(?:/[\w.@+-]+)+/?"  # rel/path/file
     r"|(?<![\w@/])[\w.+-]+/(?![\w])"  # dir/
-    r"|(?<![\w@/])[\w+-][\w.+-]*\.[A-Za-z][A-Za-z0-9]{0,7}\b"  # file.ext
+    r"|(?<![\w@/])[\w+-][\w.+-]*\.(?!(?:com|org|net|edu|gov)\b)[A-Za-z][A-Za-z0-9]{0,7}\b"  # file.ext, not a host
     r"|(?<![\w@/.*])\.[A-Za-z][\w.+-]*(?![\w*])(?!\s+files?\b)"  # .env, .gitignore (not ".md files")
     r"|\b(?:" + "|".join(sorted(WELL_KNOWN_NAMES)) + r")\b"  # well-known names without an extension
 )

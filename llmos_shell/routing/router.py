@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
-from .fill import PATTERN_NAMES, FillResult, fill_arguments
+from .fill import GENERATED, PATTERN_NAMES, FillResult, command_in, fill_arguments
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
@@ -49,6 +49,8 @@ _HOW_TO = re.compile(
 )
 NAMED_FILE_PENALTY = 0.03  # "no tool", or a tool without a path parameter, for a request naming a path
 PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that takes one
+QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
+COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
 SHORTLIST = 6
 
 
@@ -192,6 +194,10 @@ class Router:
             score -= MISSING_TEXT_PENALTY
         if how_to and f.missing:  # "how do I insert an image in Word?" names nothing to act on
             score -= HOW_TO_BONUS
+        if any(n in GENERATED and command_in(str(v), with_arguments=True) == v for n, v in f.arguments.items()):
+            score += COMMAND_BONUS  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" spells a command out
+        if any(str(v) in lit.quoted for n, v in f.arguments.items() if not spec.is_path(n)):
+            score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
         if any(n in PATTERN_NAMES and "*" in str(v) and str(v).lstrip("*") in text for n, v in f.arguments.items()):
             score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
         if lit.paths and not any(spec.is_path(n) for n in spec.properties) and not _holds_paths(f, lit):
