@@ -283,7 +283,7 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
 
 _NOT_FOLDER_NAMES = frozenset(
     "the a an this that my your our its their which what whose current same parent new any some every each one "
-    "whole entire root home working project source".split()
+    "whole entire root home working project source where called named with to for in of on at and or is".split()
 )
 
 
@@ -296,11 +296,12 @@ def _existing_words(text: str, used: set[str]) -> list[str]:
         if len(word) > 1 and word not in used and word not in found and looks_like_path(word):
             found.append(word)
     words = text.split()
-    for before, word in itertools.pairwise(words):  # "the config directory"
-        name = before.strip(_STRIP)
-        if (word.strip(_STRIP).lower() in FOLDER_WORDS and re.fullmatch(r"[\w.~+-]+", name)
-                and name.lower() not in _NOT_FOLDER_NAMES and name not in used and name not in found):  # fmt: skip
-            found.append(name)
+    for before, word in itertools.pairwise(words):  # "the config directory", "the folder Manuals"
+        for noun, name in ((word, before.strip(_STRIP)), (before, word.strip(_STRIP))):
+            if (noun.strip(_STRIP).lower() in FOLDER_WORDS and re.fullmatch(r"[\w.~+-]*[^\W_][\w.~+-]*", name)
+                    and name.lower() not in _NOT_FOLDER_NAMES and name.lower() not in FOLDER_WORDS
+                    and name not in used and name not in found):  # fmt: skip
+                found.append(name)
     return found
 
 

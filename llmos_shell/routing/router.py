@@ -192,8 +192,8 @@ class Router:
             score -= MISSING_PATH_PENALTY
         elif f.missing:
             score -= MISSING_TEXT_PENALTY
-        if how_to and f.missing:  # "how do I insert an image in Word?" names nothing to act on
-            score -= HOW_TO_BONUS
+        if how_to:  # "how do I insert an image in Word?" asks; naming nothing to act on, it surely does
+            score -= HOW_TO_BONUS if f.missing else HOW_TO_BONUS / 2
         if any(n in GENERATED and command_in(str(v), with_arguments=True) == v for n, v in f.arguments.items()):
             score += COMMAND_BONUS  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" spells a command out
         if any(str(v) in lit.quoted for n, v in f.arguments.items() if not spec.is_path(n)):
