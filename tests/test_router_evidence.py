@@ -320,3 +320,36 @@ def test_a_word_naming_a_folder_here_is_no_word_evidence(tmp_path: Path, monkeyp
     assert index.scores("what's in the docs folder")["retrieval.ingest"] > 0
     (tmp_path / "docs").mkdir()
     assert index.scores("what's in the docs folder")["retrieval.ingest"] == 0
+
+
+def test_text_after_a_long_introduction_and_a_colon() -> None:
+    spec = _spec("speech.speak", {"text": 1}, ["text"], ("announce {text}", "say {text}"))
+    assert fill_arguments(spec, "announce over the speakers: class starts in five minutes").arguments == {
+        "text": "class starts in five minutes"
+    }
+    assert fill_arguments(spec, "my eyes are tired, read this out to me: Your appointment is at 10am").arguments == {
+        "text": "Your appointment is at 10am"
+    }
+    assert fill_arguments(spec, "announce TODO: fix the build").arguments == {"text": "TODO: fix the build"}
+    # "say it" points at the quoted words
+    assert fill_arguments(spec, "I want to hear how 'Bach's Goldberg Variations' is pronounced - say it").arguments == {
+        "text": "Bach's Goldberg Variations"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "pattern"),
+    [("locate every .wav file under samples/", "*.wav"), ("locate my MIDI files, they end in .mid", "*.mid"),
+     ("locate every jpg in my Pictures folder", "*.jpg")],
+)  # fmt: skip
+def test_extensions_said_in_words(text: str, pattern: str) -> None:
+    assert fill_arguments(FIND, text).arguments["pattern"] == pattern
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [("git status, please", "git status"), ("pip install openpyxl - run that, I need it", "pip install openpyxl")],
+)
+def test_a_command_first_or_pointed_at(text: str, command: str) -> None:
+    assert fill_arguments(RUN, text).arguments == {"command": command} or command_in(text) == command
+    assert command_in(text, with_arguments=True) == command

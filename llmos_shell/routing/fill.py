@@ -53,9 +53,11 @@ _COMMAND_TAIL = re.compile(
     r"(?:\s+(?:in|on|from|using|with)\s+(?:the|a|my)\s+(?:terminal|shell|console|command line)"
     r"|\s+and\s+(?:show|tell|give|print)\s+(?:me\s+)?(?:the\s+|its\s+|what\s+it\s+)?(?:result|output|says|prints)s?"
     r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
+    r"|\s+[-\u2013\u2014]\s+(?:run|do|execute|try)\b.*|,?\s+(?:please|pls|thanks|thank\s+you|now)"
     r"|\s+for\s+me)+[\s.!?]*$",
     re.I,
 )
+_NAMED_EXTENSION = re.compile(r"\b(?:ends?|ending|extension|suffix)\s+(?:(?:in|with|of)\s+)?\.[A-Za-z0-9]", re.I)
 _BARE_EXTENSION = re.compile(r"(?<![\w.*])(\.[A-Za-z][A-Za-z0-9]{0,7})\b(?!\.)")
 _LEADING_ARTICLES = re.compile(
     r"^(?:(?:the|a|an|my|this|that|any|all|every|some|file|files|folder|directory|named|called)\s+)+", re.I
@@ -194,8 +196,9 @@ def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
         if quoted in value:
             return quoted, True
     head, sep, tail = value.partition(": ")
-    if sep and tail.strip() and _INTRO_HEAD.fullmatch(head.strip()):
-        value = tail
+    if sep and tail.strip() and (_INTRO_HEAD.fullmatch(head.strip()) or
+                                 (len(head.split()) >= 2 and len(tail.split()) >= 2)):  # fmt: skip
+        value = tail  # "announce {over the speakers: class starts at nine}"; "TODO: fix it" stays whole
     return _TEXT_INTRO.sub("", value), False
 
 
@@ -228,7 +231,8 @@ def question_beside(text: str, path: str) -> str | None:
     if head.rstrip().endswith(("?", ":", "-", "\u2013", "\u2014")) and not after.strip(" ?!."):
         return head.rstrip(" ?:-\u2013\u2014")
     bare = _IN_THE_FILE.sub("", head)
-    if bare != head and not after.strip(" ?!.") and bare.split()[-1].lower() not in AUXILIARIES:
+    rest_apart = not after.strip(" ?!.") or re.match(r"\s*[?.!]\s+\S", after)  # "...? something digs up my roses"
+    if bare != head and rest_apart and bare.split()[-1].lower() not in AUXILIARIES:
         return bare  # not "what kind of plant is" of "what kind of plant is in plant.jpg"
     return None
 
@@ -243,11 +247,14 @@ def _whole_question(text: str, value: str) -> str:
     return value
 
 
+AFTER_COLON_HEAD = 16  # "my eyes are tired, read this out to me: ..." still introduces what follows
+
+
 def _after_colon(text: str) -> str | None:
     """The words after a request's first ": " (the payload of "say this: ...")."""
     head, sep, tail = text.partition(": ")
     tail = _strip(tail)
-    return tail if sep and head.strip() and tail and len(head.split()) <= 8 else None
+    return tail if sep and head.strip() and tail and len(head.split()) <= AFTER_COLON_HEAD else None
 
 
 def _executable(word: str) -> bool:
@@ -274,7 +281,8 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
                 command = command[:-1]
             rest = command.split()[1:]
-            introduced = i > 0 and words[i - 1].lower() in _RUN_WORDS  # "by running ip addr", "just run uptime"
+            # "by running ip addr", "just run uptime", "git status, please"
+            introduced = i == 0 or words[i - 1].lower() in _RUN_WORDS
             if with_arguments and not introduced and not any(w.startswith("-") or looks_like_path(w) for w in rest):
                 continue
             return command or None
@@ -297,7 +305,9 @@ def _existing_words(text: str, used: set[str]) -> list[str]:
             found.append(word)
     words = text.split()
     for before, word in itertools.pairwise(words):  # "the config directory", "the folder Manuals"
-        for noun, name in ((word, before.strip(_STRIP)), (before, word.strip(_STRIP))):
+        after = word.strip(_STRIP)  # after the noun, a name must look like one: "the folder Manuals", not "listing"
+        named_after = after[:1].isupper() or looks_like_path(after)
+        for noun, name in ((word, before.strip(_STRIP)), *(((before, after),) if named_after else ())):
             if (noun.strip(_STRIP).lower() in FOLDER_WORDS and re.fullmatch(r"[\w.~+-]*[^\W_][\w.~+-]*", name)
                     and name.lower() not in _NOT_FOLDER_NAMES and name.lower() not in FOLDER_WORDS
                     and name not in used and name not in found):  # fmt: skip
@@ -342,7 +352,8 @@ def _coerce(value: str, schema: dict[str, Any]) -> Any:
 def _patterns(text: str, lit: Literals) -> list[str]:
     """File-name patterns in ``text``: globs and file names, bare extensions ("all .md files" ->
     ``*.md``), then words for a kind of file ("the PDFs" -> ``*.pdf``)."""
-    pool = [p for p in (*lit.globs, *lit.paths) if p in text and not has_separator(p)]
+    pool = [p for p in (*lit.globs, *lit.paths) if p in text and not has_separator(p) and not p.endswith("/")]
+    pool = [f"*{p}" if p.startswith(".") and _NAMED_EXTENSION.search(text) else p for p in pool]  # "they end in .mid"
     pool += [f"*{ext}" for ext in _BARE_EXTENSION.findall(text)]
     if not pool and (kind := kind_pattern(text)):
         pool.append(kind)
@@ -393,6 +404,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if name in GENERATED:
                 quoted = next((q for q in lit.quoted if q in value), None)
                 value = quoted or command_in(value) or value
+                if value.split()[0].lower().strip(_STRIP) in _PRONOUNS:  # "pip install x - run *that*"
+                    if not (value := command_in(text) or ""):
+                        continue
             elif _free_text_param(spec, name, schema):
                 value, was_quoted = _free_text(value, lit)
                 if not was_quoted and name == "question":
@@ -456,6 +470,10 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             span = content_span(text, command_words(spec.examples, name), used_values, question=name == "question",
                                 topic=markers(spec.examples, name), scoped=_scoped(spec, name))  # fmt: skip
             span = _TEXT_INTRO.sub("", span) if span else span
+            said = result.rejected.get(name, "").lower().strip(_STRIP)
+            pointed = [q for q in lit.quoted if q not in used_values and span and q in span]
+            if said in _PRONOUNS and len(pointed) == 1:
+                span = pointed[0]  # "how 'Bach's Goldberg Variations' is pronounced - say *it*"
             if span and not is_empty_phrase(span):
                 result.arguments[name] = span
                 result.sources[name] = "span"

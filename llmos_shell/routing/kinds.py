@@ -79,7 +79,11 @@ _KIND_NOUNS = (
 _EXTENSION_WORDS = (TEXT_KINDS | MEDIA_KINDS | {"jpeg", "tif", "htm", "ipynb", "bak", "tmp", "zip", "tar", "gz"}) - {
     "c", "h", "go", "sh", "env"  # too common as words
 }  # fmt: skip
-_KIND_WORD = re.compile(r"\b(?P<word>[A-Za-z0-9]{2,10}?)(?:(?P<noun>\s+(?:" + _KIND_NOUNS + r"))|s)\b", re.I)
+_KIND_WORD = re.compile(
+    r"\b(?:(?P<word>[A-Za-z0-9]{2,10}?)(?:(?P<noun>\s+(?:" + _KIND_NOUNS + r"))|s)"
+    r"|(?P<every>(?:every|each|any|all)\s+(?:the\s+)?)(?P<one>[A-Za-z0-9]{2,10}))\b",
+    re.I,
+)
 _NOT_PLURAL = frozenset({"log", "doc", "md", "c"})  # "logs", "docs" are words of their own
 
 
@@ -87,6 +91,12 @@ def kind_pattern(text: str) -> str | None:
     """The file-name pattern a request's words for a kind of file mean: "all the PDFs" -> ``*.pdf``,
     "csv files" -> ``*.csv``, "python scripts" -> ``*.py``; None without such words."""
     for m in _KIND_WORD.finditer(text):
+        if m.group("every"):  # "every jpg in my Pictures folder", "all the PDFs"
+            word = m.group("one").lower()
+            word = word[:-1] if word not in _EXTENSION_WORDS and word.endswith("s") else word
+            if word in _EXTENSION_WORDS and word not in _NOT_PLURAL:
+                return f"*.{word}"
+            continue
         word = m.group("word").lower()
         if m.group("noun"):
             ext = _KIND_NAMES.get(word) or (word if word in _EXTENSION_WORDS else None)

@@ -19,7 +19,10 @@ _EXTENSIONS = frozenset(
     "avi webm ipynb bak tmp zip gz tar".split()
 )
 _URL = re.compile(r"\bhttps?://[^\s\"'<>]+", re.I)
-_QUOTED = re.compile(r"(?<![\w(\[{=])(?:\"([^\"]+)\"|“([^”]+)”|\u2018([^\u2019]+)\u2019|`([^`]+)`|'([^']+)'(?![\w]))")
+_QUOTED = re.compile(
+    r"(?<![\w(\[{=])(?:\"([^\"]+)\"|“([^”]+)”|\u2018([^\u2019]+)\u2019|`([^`]+)`"
+    r"|'((?:[^']|'(?=[a-z]\b))+)'(?![\w]))"  # 'Bach's Goldberg Variations': an apostrophe inside
+)
 _GLOB = re.compile(r"(?<![\w/])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?[\w.*?/-]+)")
 _PATH = re.compile(
     r"(?<![\w\\])[A-Za-z]:\\(?:[^\s\\\"'<>|?*:]+\\?)*"  # C:\Users\ana\notes.txt, D:\Manuals
