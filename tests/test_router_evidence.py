@@ -353,3 +353,22 @@ def test_extensions_said_in_words(text: str, pattern: str) -> None:
 def test_a_command_first_or_pointed_at(text: str, command: str) -> None:
     assert fill_arguments(RUN, text).arguments == {"command": command} or command_in(text) == command
     assert command_in(text, with_arguments=True) == command
+
+
+@pytest.mark.parametrize(
+    ("text", "directory"),
+    [("locate quiz*.docx in Teaching", "Teaching"), ("locate README.md under projects", "projects"),
+     ("locate *.txt in the folder called Recipes", "Recipes"), ("locate *.iso under 5 MB", None)],
+)  # fmt: skip
+def test_folders_said_as_names(text: str, directory: str | None) -> None:
+    assert fill_arguments(FIND, text).arguments.get("directory") == directory
+
+
+def test_a_search_key_without_the_clause_said_after_it() -> None:
+    forget = _spec(
+        "memory.forget", {"query": 1}, ["query"], ("forget {query}", "delete what you remember about {query}")
+    )
+    assert fill_arguments(forget, "delete what you remember about my car, I sold it").arguments == {"query": "my car"}
+    assert fill_arguments(forget, "forget my home address? I shouldn't have told you").arguments == {
+        "query": "my home address"
+    }

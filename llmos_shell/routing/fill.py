@@ -26,13 +26,23 @@ from typing import Any
 from ..errors import ToolError
 from .kinds import kind_pattern
 from .literals import Literals, extract_literals, has_separator, word_spans
-from .spans import AUXILIARIES, FOLDER_WORDS, command_words, content_span, is_empty_phrase, markers, trim_span
+from .spans import (
+    AUXILIARIES,
+    FOLDER_WORDS,
+    command_words,
+    content_span,
+    first_clause,
+    is_empty_phrase,
+    markers,
+    trim_span,
+)
 from .specs import ToolSpec
 
 __all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
+QUERY_NAMES = ("query",)  # search keys: short, without the clauses said after them
 MAX_PATTERN_WORDS = 2  # "annual report" may name a file; "contains the string connection refused" does not
 _STRIP = " \t.,;:!?\"'`“”\u2018\u2019"
 _LEAD_STRIP = " \t,;:\"'`“”\u2018\u2019"  # a leading "." belongs to a path ("./examples")
@@ -291,7 +301,8 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
 
 _NOT_FOLDER_NAMES = frozenset(
     "the a an this that my your our its their which what whose current same parent new any some every each one "
-    "whole entire root home working project source where called named with to for in of on at and or is".split()
+    "whole entire root home working project source where called named with to for in of on at and or is files file "
+    "it them there here everything".split()
 )
 
 
@@ -311,6 +322,27 @@ def _existing_words(text: str, used: set[str]) -> list[str]:
             if (noun.strip(_STRIP).lower() in FOLDER_WORDS and re.fullmatch(r"[\w.~+-]*[^\W_][\w.~+-]*", name)
                     and name.lower() not in _NOT_FOLDER_NAMES and name.lower() not in FOLDER_WORDS
                     and name not in used and name not in found):  # fmt: skip
+                found.append(name)
+    return found
+
+
+# Where to look, said as a name: "the folder called Recipes", "under projects", "... in Teaching".
+_PLACE = (
+    re.compile(r"\b(?:folder|directory|dir)\s+(?:called|named)\s+([\w.~+-]+)", re.I),
+    re.compile(r"\b(?:under|inside|within)\s+(?:(?:the|my|our)\s+)?([\w.~+-]+)"),
+    re.compile(r"\bin\s+(?:(?:the|my|our)\s+)?([A-Z][\w.+-]*)(?:\s+(?:folder|directory))?[\s?.!]*$"),
+)
+
+
+def _named_places(text: str, used: set[str]) -> list[str]:
+    """Folder names a request says in words, for a parameter that takes a folder."""
+    found: list[str] = []
+    for regex in _PLACE:
+        for m in regex.finditer(text):
+            name = m.group(1).rstrip(".")
+            if (name and name not in used and name not in found and name.lower() not in _NOT_FOLDER_NAMES
+                    and name.lower() not in FOLDER_WORDS and not is_empty_phrase(name)
+                    and not re.fullmatch(r"[\d.,]+", name)):  # fmt: skip  # not "under 5 MB"
                 found.append(name)
     return found
 
@@ -432,6 +464,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             pool = [p for p in (*lit.paths, *lit.globs) if p not in used]
             if not pool:
                 pool = _existing_words(text, used)
+            if not pool and spec.path_takes(name) != "file":
+                pool = _named_places(text, used)
             if pool and (name in required or len(pool) == 1):
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"
@@ -459,6 +493,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         value = trim_span(str(result.arguments[name]), command_words(spec.examples, name), others,
                           question=name == "question", topic=markers(spec.examples, name),
                           scoped=_scoped(spec, name))  # fmt: skip
+        value = first_clause(value) if name in QUERY_NAMES else value
         if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
             del result.arguments[name], result.sources[name]
             result.rejected[name] = value
@@ -470,6 +505,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             span = content_span(text, command_words(spec.examples, name), used_values, question=name == "question",
                                 topic=markers(spec.examples, name), scoped=_scoped(spec, name))  # fmt: skip
             span = _TEXT_INTRO.sub("", span) if span else span
+            span = first_clause(span) if span and name in QUERY_NAMES else span
             said = result.rejected.get(name, "").lower().strip(_STRIP)
             pointed = [q for q in lit.quoted if q not in used_values and span and q in span]
             if said in _PRONOUNS and len(pointed) == 1:

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from .lexical import stem
 from .spelling import MIN_LENGTH, one_slip
 
-__all__ = ["command_words", "content_span", "is_empty_phrase", "markers", "trim_span"]
+__all__ = ["command_words", "content_span", "first_clause", "is_empty_phrase", "markers", "trim_span"]
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _TOKEN = re.compile(r"\S+")
@@ -264,6 +264,22 @@ def _without_asides(text: str, question: bool) -> tuple[str, bool]:
         if mark and tail.strip() and "?" not in tail and len(head.split()) >= 3:
             text, cut = head, True
     return text, cut
+
+
+# A clause that starts after a break with its own subject: "my car*, I sold it*", "my address*? I
+# shouldn't have told you*", "the name of my accountant*... who was it?*".
+_NEW_CLAUSE = re.compile(
+    r"(?:,|\?|\.{1,3}|;|\s[-\u2013\u2014])\s+(?:i|i'm|i've|i'd|it|it's|that|that's|this|she|he|they|we|who|which"
+    r"|there|you)\b.*$",
+    re.I | re.S,
+)
+
+
+def first_clause(value: str) -> str:
+    """A search key without a clause said after it about it: "my car, I sold it" -> "my car"."""
+    m = _NEW_CLAUSE.search(value)
+    head = value[: m.start()].strip(_EDGE + " ") if m else value
+    return head if m and head and not is_empty_phrase(head) else value
 
 
 def _span(text: str, words: frozenset[str], used: Iterable[str], question: bool, topic: frozenset[str],
