@@ -470,6 +470,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"
                 used.add(pool[0])
+                if result.rejected.get(name, "").lower() in _PRONOUNS:  # "show me what's in {it}" + ./a.txt
+                    del result.rejected[name]
         elif name in GENERATED and name in required and (command := command_in(text, with_arguments=True)):
             result.arguments[name] = command
             result.sources[name] = "literal"

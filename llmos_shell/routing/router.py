@@ -47,7 +47,8 @@ _HOW_TO = re.compile(
     r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$)",  # "what does the word 'ephemeral' mean?"
     re.I,
 )
-NAMED_FILE_PENALTY = 0.03  # "no tool", or a tool without a path parameter, for a request naming a path
+NAMED_FILE_PENALTY = 0.03  # "no tool" for a request naming a path
+PATHLESS_PENALTY = 0.10  # a tool without a path parameter for a request naming a path it does not hold
 PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that takes one
 QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
 COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
@@ -201,7 +202,7 @@ class Router:
         if any(n in PATTERN_NAMES and "*" in str(v) and str(v).lstrip("*") in text for n, v in f.arguments.items()):
             score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
         if lit.paths and not any(spec.is_path(n) for n in spec.properties) and not _holds_paths(f, lit):
-            score -= NAMED_FILE_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
+            score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
         return score, f
 
     def rank(self, text: str, lit: Literals | None = None) -> tuple[list[Candidate], dict[str, FillResult | None]]:

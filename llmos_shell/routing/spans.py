@@ -102,7 +102,7 @@ _EMPTY = (
 
 def is_empty_phrase(value: str) -> bool:
     """Only words that carry no content ("what does", "it", "the"): no argument at all."""
-    words = [t.strip(_EDGE).lower().replace("\u2019", "'") for t in value.split()]
+    words = [t.strip(_EDGE + "-\u2013\u2014").lower().replace("\u2019", "'") for t in value.split()]
     return all(not w or w in _EMPTY for w in words)
 
 
