@@ -284,3 +284,15 @@ def test_content_introduced_by_whose_content_is() -> None:
                     "content": {"type": "string"}}, "required": ["path", "content"]},
                     ("write {content} to {path}", "create a file {path} with {content}"), ("path",))  # fmt: skip
     assert fill_arguments(spec, "write a file out.txt whose content is 42 apples").arguments["content"] == "42 apples"
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("what's my favorite editor, according to what I told you before?", "my favorite editor"),
+     ("what citation style did I say I prefer?", "citation style")],
+)  # fmt: skip
+def test_recall_keys_lose_asides_and_dangling_words(text: str, want: str) -> None:
+    examples = (*RECALL, "what {query} did I say I prefer")
+    spec = ToolSpec("memory.recall", "a tool", {"type": "object", "properties": {"query": {"type": "string"}},
+                    "required": ["query"]}, examples)  # fmt: skip
+    assert fill_arguments(spec, text).arguments == {"query": want}

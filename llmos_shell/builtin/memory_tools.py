@@ -101,6 +101,7 @@ def register_tools(register: Any) -> None:
             "remember this: {text}", "save the fact that {text}", "log this in your memory: {text}",
             "for future reference, {text}", "keep a note that {text}", "learn this about me: {text}",
             "write down in your memory that {text}", "from now on remember that {text}",
+            "you should know that {text}", "just so you know, {text}",
         ],
         effects=["write"],
     )  # fmt: skip
@@ -117,6 +118,7 @@ def register_tools(register: Any) -> None:
             "anything saved on {query}?", "tell me what you remember of {query}",
             "search your notes about me for {query}", "what was {query} again?", "fetch the memory about {query}",
             "who did I say {query} is", "what did I say about {query}", "when did I tell you {query} was",
+            "which {query} did I tell you I prefer", "I told you about {query} before, what was it?",
         ],
         effects=["read"],
     )  # fmt: skip

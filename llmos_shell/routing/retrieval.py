@@ -47,6 +47,9 @@ NO_TOOL_EXAMPLES = (
     "who was the first person on the moon?", "explain recursion simply", "I'm bored, any suggestions?",
     "what is 15 percent of 80?", "how do I say thank you in German?", "what rhymes with orange?",
     "how are you today?", "nice work, thank you!", "what is an operating system?",
+    "which notes make up a C major chord?", "what does standard deviation measure?",
+    "how often should I water a cactus?", "what's a fair price for handmade candles?",
+    "how do I politely chase an unpaid invoice?", "summarize the causes of the First World War",
 )  # fmt: skip
 
 BATCH = 64  # phrases embedded at once

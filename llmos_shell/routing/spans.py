@@ -237,7 +237,8 @@ def _skip_auxiliaries(tokens: list[tuple[int, int, str]], lo: int, hi: int) -> i
 # "forget the wifi password *I gave you*", "what was my landlord's name*, I told you last week*",
 # "remove the server IP *from your memory, it changed*", "remember I take it black*, so you don't ...*".
 _TOLD_YOU = (
-    r"(?:that\s+|which\s+)?(?:i|I)\s+(?:told|gave|asked|sent|showed|mentioned\s+to)\s+you"
+    r"(?:(?:according\s+to|from|like|as)\s+)?(?:that\s+|which\s+|what\s+)?(?:i|I)\s+(?:told|gave|asked|sent|showed"
+    r"|mentioned\s+to)\s+you"
     r"(?:\s+(?:to\s+(?:remember|save|keep|store)|about|before|earlier|once|yesterday|last\s+\w+|the\s+other\s+day))*"
     r"|(?:that\s+)?you\s+(?:saved|stored|remembered|kept|noted)(?:\s+(?:before|earlier))?"
     r"|you\s+(?:should|might|must|may)\s+have\s+(?:it|that|this)(?:\s+(?:saved|stored|noted|somewhere))*"
@@ -275,11 +276,17 @@ _NEW_CLAUSE = re.compile(
 )
 
 
+_DANGLING = re.compile(r"(?:\s+(?:did|do|does|is|was|are|were|have|had|i|you))+$", re.I)
+
+
 def first_clause(value: str) -> str:
-    """A search key without a clause said after it about it: "my car, I sold it" -> "my car"."""
+    """A search key without a clause said after it about it ("my car, I sold it" -> "my car"), nor
+    the words of a question left after it ("citation style *did I*")."""
     m = _NEW_CLAUSE.search(value)
     head = value[: m.start()].strip(_EDGE + " ") if m else value
-    return head if m and head and not is_empty_phrase(head) else value
+    value = head if m and head and not is_empty_phrase(head) else value
+    bare = _DANGLING.sub("", value)
+    return bare if bare and not is_empty_phrase(bare) else value
 
 
 def _span(text: str, words: frozenset[str], used: Iterable[str], question: bool, topic: frozenset[str],
