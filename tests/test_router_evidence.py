@@ -372,3 +372,20 @@ def test_a_search_key_without_the_clause_said_after_it() -> None:
     assert fill_arguments(forget, "forget my home address? I shouldn't have told you").arguments == {
         "query": "my home address"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("Is it safe to delete files in /tmp?", None),  # advice about a path
+        ("how do I run a python script from the terminal?", None),  # no command line in it
+        ("index the folder Manuals", "retrieval.ingest"),  # a folder named in words is no question for ask
+    ],
+)
+def test_advice_weak_commands_and_named_folders(router: Router, text: str, tool: str | None) -> None:
+    assert router.route(text).tool == tool
+
+
+def test_a_pattern_slot_holding_text_is_no_pattern() -> None:
+    f = fill_arguments(FIND, "locate the text ORDER-7781")
+    assert "pattern" not in f.arguments and "pattern" in f.rejected

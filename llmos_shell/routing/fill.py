@@ -38,7 +38,7 @@ from .spans import (
 )
 from .specs import ToolSpec
 
-__all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template"]
+__all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template", "named_paths", "spelled_out"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
@@ -274,6 +274,12 @@ def _executable(word: str) -> bool:
 _RUN_WORDS = frozenset("run running execute executing exec type typing".split())
 
 
+def spelled_out(command: str) -> bool:
+    """A command line, not a program named in passing: an option or a path after the program
+    ("du -sh .", "wc -l notes.txt"; not "python script")."""
+    return any(w.startswith("-") or looks_like_path(w) for w in command.split()[1:])
+
+
 def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     """The shell command in ``value``: from the first word that is an installed program, minus
     trailing words addressed to the assistant ("... in the terminal", "... and show the result").
@@ -290,10 +296,9 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
             command = _COMMAND_TAIL.sub("", " ".join(words[i:])).rstrip(" ?!,;")
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
                 command = command[:-1]
-            rest = command.split()[1:]
             # "by running ip addr", "just run uptime", "git status, please"
             introduced = i == 0 or words[i - 1].lower() in _RUN_WORDS
-            if with_arguments and not introduced and not any(w.startswith("-") or looks_like_path(w) for w in rest):
+            if with_arguments and not introduced and not spelled_out(command):
                 continue
             return command or None
     return None
@@ -314,6 +319,12 @@ def _existing_words(text: str, used: set[str]) -> list[str]:
         word = word.rstrip(".")
         if len(word) > 1 and word not in used and word not in found and looks_like_path(word):
             found.append(word)
+    return found + [w for w in _called_folders(text, used) if w not in found]
+
+
+def _called_folders(text: str, used: set[str]) -> list[str]:
+    """Names the request calls a folder: "the config directory", "the folder Manuals"."""
+    found: list[str] = []
     words = text.split()
     for before, word in itertools.pairwise(words):  # "the config directory", "the folder Manuals"
         after = word.strip(_STRIP)  # after the noun, a name must look like one: "the folder Manuals", not "listing"
@@ -345,6 +356,12 @@ def _named_places(text: str, used: set[str]) -> list[str]:
                     and not re.fullmatch(r"[\d.,]+", name)):  # fmt: skip  # not "under 5 MB"
                 found.append(name)
     return found
+
+
+def named_paths(text: str, lit: Literals) -> list[str]:
+    """The files and folders a request names: its path literals, else the names it calls a folder
+    ("the folder Manuals"). A word that only happens to name a folder here ("my docs") is not one."""
+    return list(lit.paths) or _called_folders(text, set())
 
 
 def _free_text_param(spec: ToolSpec, name: str, schema: dict[str, Any]) -> bool:
@@ -423,7 +440,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 if not found and any(p in value for p in lit.paths):
                     continue  # a path with folders in it ("/var/log/myapp") is where to look, not what for
                 value = found[0] if found else _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
-                if not found and len(value.split()) > MAX_PATTERN_WORDS:
+                if not found and (len(value.split()) > MAX_PATTERN_WORDS or _TEXT_INTRO.match(value)):
                     result.rejected[name] = value  # "contains the string connection refused" names no file
                     continue
             elif spec.is_path(name):

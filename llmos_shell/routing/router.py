@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
-from .fill import GENERATED, PATTERN_NAMES, FillResult, command_in, fill_arguments
+from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, named_paths, spelled_out
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
@@ -43,8 +43,12 @@ HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or wh
 _HOW_TO = re.compile(
     r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30},\s*)?"  # "In Word, how do I ..."
     r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
-    r"|is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|should\s+i\s+use\b"
     r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$)",  # "what does the word 'ephemeral' mean?"
+    re.I,
+)
+# Asking for advice, about a path or not: "is it safe to delete files in /tmp?", "should I use YAML?"
+_ADVICE = re.compile(
+    r"\s*(?:is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|should\s+i\s+(?:use|keep)\b)",
     re.I,
 )
 NAMED_FILE_PENALTY = 0.03  # "no tool" for a request naming a path
@@ -79,9 +83,9 @@ def _shape(value: str, text: str = "") -> str:
     return "file" if re.search(r"\.[A-Za-z][A-Za-z0-9]{0,7}$", last) else ""
 
 
-def _holds_paths(f: FillResult, lit: Literals) -> bool:
+def _holds_paths(f: FillResult, named: list[str]) -> bool:
     """A command or quoted argument holds the request's paths ("run wc -l notes.txt")."""
-    return any(f.sources.get(n) != "span" and any(p in str(v) for p in lit.paths) and str(v) not in lit.paths
+    return any(f.sources.get(n) != "span" and any(p in str(v) for p in named) and str(v) not in named
                and len(str(v).split()) > 1 for n, v in f.arguments.items())  # fmt: skip
 
 
@@ -163,12 +167,14 @@ class Router:
         if c.tool == NO_TOOL:
             # a request naming a file ("write the words good luck into card.txt") is rarely small talk;
             # one asking how to do something asks for an answer ("how do I find the area of a circle?")
+            if _ADVICE.match(text):  # "is it safe to delete files in /tmp?" asks for advice about a path
+                return c.score + HOW_TO_BONUS, None
             if lit.paths:
                 return c.score - NAMED_FILE_PENALTY, None
             return c.score + (HOW_TO_BONUS if _HOW_TO.match(text) else 0.0), None
         spec = self.specs[c.tool]
         f = fill_arguments(spec, text, None, literals=lit)
-        how_to = not lit.paths and _HOW_TO.match(text) is not None
+        how_to = (not lit.paths and _HOW_TO.match(text) is not None) or _ADVICE.match(text) is not None
         score = c.score
         named = every & MEDIA_KINDS
         kinds = self.kinds[c.tool]
@@ -194,14 +200,17 @@ class Router:
         elif f.missing:
             score -= MISSING_TEXT_PENALTY
         if how_to:  # "how do I insert an image in Word?" asks; naming nothing to act on, it surely does
-            score -= HOW_TO_BONUS if f.missing else HOW_TO_BONUS / 2
-        if any(n in GENERATED and command_in(str(v), with_arguments=True) == v for n, v in f.arguments.items()):
+            # "how do I run {a python script}": no command line in it is nothing to act on either
+            weak = any(n in GENERATED and not spelled_out(str(v)) for n, v in f.arguments.items())
+            score -= HOW_TO_BONUS if f.missing or weak else HOW_TO_BONUS / 2
+        if any(n in GENERATED and spelled_out(str(v)) for n, v in f.arguments.items()):
             score += COMMAND_BONUS  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" spells a command out
         if any(str(v) in lit.quoted for n, v in f.arguments.items() if not spec.is_path(n)):
             score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
-        if any(n in PATTERN_NAMES and "*" in str(v) and str(v).lstrip("*") in text for n, v in f.arguments.items()):
+        if any(n in PATTERN_NAMES and "*" in str(v) for n, v in f.arguments.items()):
             score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
-        if lit.paths and not any(spec.is_path(n) for n in spec.properties) and not _holds_paths(f, lit):
+        if not any(spec.is_path(n) for n in spec.properties) and (called := named_paths(text, lit)) \
+                and not _holds_paths(f, called):  # fmt: skip
             score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
         return score, f
 
