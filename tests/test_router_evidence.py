@@ -124,8 +124,12 @@ def test_candidates_report_similarity_and_word_evidence(router: Router) -> None:
     assert c["tool"] == "memory.forget" and 0.0 < c["lexical"] <= 1.0 and c["score"] > c["similarity"]
 
 
-@pytest.mark.parametrize("name", ["intents_heldout.jsonl", "intents_heldout2.jsonl"])
-def test_heldout_intents_cover_every_tool_and_no_tool(name: str) -> None:
+@pytest.mark.parametrize(
+    "name",
+    ["intents_heldout.jsonl", "intents_heldout2.jsonl", "intents_heldout3.jsonl", "intents_dev2.jsonl",
+     "intents_dev3.jsonl", "intents_dev4.jsonl"],
+)  # fmt: skip
+def test_written_sets_cover_every_tool_and_no_tool(name: str) -> None:
     rows = [json.loads(x) for x in (ROOT / "benchmarks/data" / name).read_text().splitlines() if x]
     tools = {r["tool"] for r in rows}
     assert len(rows) >= 150 and None in tools and len(tools - {None}) == 15
