@@ -296,3 +296,16 @@ def test_recall_keys_lose_asides_and_dangling_words(text: str, want: str) -> Non
     spec = ToolSpec("memory.recall", "a tool", {"type": "object", "properties": {"query": {"type": "string"}},
                     "required": ["query"]}, examples)  # fmt: skip
     assert fill_arguments(spec, text).arguments == {"query": want}
+
+
+def test_long_runs_of_punctuation_are_read_in_one_pass() -> None:
+    # each of these took seconds to minutes when a pattern retried a run from each of its characters
+    from llmos_shell.routing.literals import extract_literals
+    from llmos_shell.routing.spans import first_clause
+
+    for run in ("-" * 40000, "+" * 40000, "." * 40000, "a-b+" * 10000):
+        assert extract_literals(run).paths == []
+    words = command_words(REMEMBER, "text")
+    assert content_span("remember that " + ", " * 20000, words) is None
+    assert content_span("remember that the cat sat" + " i" * 20000, words) is not None
+    assert first_clause("my car" + ", i" * 13000) == "my car"

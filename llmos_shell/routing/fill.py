@@ -267,6 +267,7 @@ def _after_colon(text: str) -> str | None:
     return tail if sep and head.strip() and tail and len(head.split()) <= AFTER_COLON_HEAD else None
 
 
+@functools.lru_cache(maxsize=1024)
 def _executable(word: str) -> bool:
     return bool(re.fullmatch(r"[\w.+-]+", word)) and shutil.which(word) is not None
 

@@ -23,14 +23,16 @@ _QUOTED = re.compile(
     r"(?<![\w(\[{=])(?:\"([^\"]+)\"|“([^”]+)”|\u2018([^\u2019]+)\u2019|`([^`]+)`"
     r"|'((?:[^']|'(?=[a-z]\b))+)'(?![\w]))"  # 'Bach's Goldberg Variations': an apostrophe inside
 )
-_GLOB = re.compile(r"(?<![\w/])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?[\w.*?/-]+)")
+# Each lookbehind holds its run's own characters: a match starts only where a run does (a run of
+# 40,000 dots is not tried from each of its dots).
+_GLOB = re.compile(r"(?<![\w./-])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?[\w.*?/-]+)")
 _PATH = re.compile(
     r"(?<![\w\\])[A-Za-z]:\\(?:[^\s\\\"'<>|?*:]+\\?)*"  # C:\Users\ana\notes.txt, D:\Manuals
     r"|(?<![\w\\])\\\\[\w.$-]+(?:\\[^\s\\\"'<>|?*:]+)+\\?"  # \\server\share\file
     r"|(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
-    r"|(?<![\w@/])[\w@+-]+(?:/[\w.@+-]+)+/?"  # rel/path/file
-    r"|(?<![\w@/])[\w.+-]+/(?![\w])"  # dir/
-    r"|(?<![\w@/])[\w+-][\w.+-]*\.(?!(?:com|org|net|edu|gov)\b)[A-Za-z][A-Za-z0-9]{0,7}\b"  # file.ext, not a host
+    r"|(?<![\w@/+-])[\w@+-]++(?:/[\w.@+-]+)+/?"  # rel/path/file
+    r"|(?<![\w@/.+-])[\w.+-]++/(?![\w])"  # dir/
+    r"|(?<![\w@/+-])[\w+-][\w.+-]*\.(?!(?:com|org|net|edu|gov)\b)[A-Za-z][A-Za-z0-9]{0,7}\b"  # file.ext, not a host
     r"|(?<![\w@/.*])\.[A-Za-z][\w.+-]*(?![\w*])(?!\s+files?\b)"  # .env, .gitignore (not ".md files")
     r"|\b(?:" + "|".join(sorted(WELL_KNOWN_NAMES)) + r")\b"  # well-known names without an extension
 )

@@ -53,6 +53,7 @@ NO_TOOL_EXAMPLES = (
 )  # fmt: skip
 
 BATCH = 64  # phrases embedded at once
+MAX_QUERY_CHARS = 2048  # what of a request is embedded: more than the model's 512 tokens of most text
 LEXICAL_WEIGHT = 0.15  # weight of the word evidence (lexical.py, 0..1) added to the embedding similarity
 _SLOT = re.compile(r"\{(\w+)\}")
 _FILLERS = {"path": "notes.txt", "file": "notes.txt", "directory": "docs", "pattern": "*.pdf", "text": "something"}
@@ -99,7 +100,8 @@ class Embedder:
         return self._model
 
     def query(self, text: str) -> Any:
-        return self._get().query(text)
+        # the model reads 512 tokens; a pasted page would only cost time (its tokenizer is slow on long text)
+        return self._get().query(text[:MAX_QUERY_CHARS])
 
     def many(self, texts: Sequence[str]) -> Any:
         import numpy as np

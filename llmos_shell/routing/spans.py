@@ -248,9 +248,11 @@ _SAID_AFTER = (  # only after a comma, a full stop or a dash
     r"(?:it|that|this)(?:'s|\u2019s|\s+is|\s+was|\s+has)?\s+(?:changed|wrong|a\s+mistake|outdated|old|not\s+true"
     r"|no\s+longer\s+true)|so\s+(?:that\s+)?you\b.*|because\b.*|thanks|thank\s+you|thx|cheers"
 )
+# Possessive runs (``++``, ``*+``): a long run of commas or dots must not be split every way.
 _ASIDE = re.compile(
-    r"(?:[\s,;.?!]+(?:" + _TOLD_YOU + r")|(?:\s*[,;.?!]|\s+[-\u2013\u2014])\s*(?:" + _SAID_AFTER + r"))[\s.?!]*$"
+    r"(?:[\s,;.?!]++(?:" + _TOLD_YOU + r")|(?:\s*+[,;.?!]|\s++[-\u2013\u2014])\s*+(?:" + _SAID_AFTER + r"))[\s.?!]*+$"
 )
+ASIDE_REACH = 300  # asides end a request: only its last characters are searched
 _TRAILING_AUXILIARY = re.compile(r"\s+(?:is|are|was|were)[\s.?!]*$", re.I)  # "my gym locker code *is*"
 
 
@@ -258,7 +260,7 @@ def _without_asides(text: str, question: bool) -> tuple[str, bool]:
     """``text`` without the asides it ends with; ``True`` when one came off. A question also ends
     at its question mark: "does the policy allow pets? *check the docs I uploaded*"."""
     cut = False
-    while (m := _ASIDE.search(text)) and text[: m.start()].strip(_EDGE + " "):
+    while (m := _ASIDE.search(text, max(0, len(text) - ASIDE_REACH))) and text[: m.start()].strip(_EDGE + " "):
         text, cut = text[: m.start()], True
     if question:
         head, mark, tail = text.partition("? ")
@@ -270,9 +272,9 @@ def _without_asides(text: str, question: bool) -> tuple[str, bool]:
 # A clause that starts after a break with its own subject: "my car*, I sold it*", "my address*? I
 # shouldn't have told you*", "the name of my accountant*... who was it?*".
 _NEW_CLAUSE = re.compile(
-    r"(?:,|\?|\.{1,3}|;|\s[-\u2013\u2014])\s+(?:i|i'm|i've|i'd|it|it's|that|that's|this|she|he|they|we|who|which"
-    r"|there|you)\b.*$",
-    re.I | re.S,
+    r"(?:,|\?|\.{1,3}|;|\s[-\u2013\u2014])\s++(?:i|i'm|i've|i'd|it|it's|that|that's|this|she|he|they|we|who|which"
+    r"|there|you)\b",
+    re.I,
 )
 
 
