@@ -238,6 +238,8 @@ def test_router_defaults_are_the_configuration_defaults() -> None:
         (r"open \\nas\share\q3.xlsx", [r"\\nas\share\q3.xlsx"]),
         ("pull up the README from the docs folder? It's docs/README.md", ["docs/README.md"]),
         ("copy notes.md to ~/backup/notes.md", ["notes.md", "~/backup/notes.md"]),  # two files
+        (r"transcribe C:\Voice\memo 12.wav", [r"C:\Voice\memo 12.wav"]),  # a file name of two words
+        (r"read C:\a\b.txt and more.txt", [r"C:\a\b.txt", "more.txt"]),
     ],
 )
 def test_windows_paths_and_a_name_said_twice(text: str, paths: list[str]) -> None:

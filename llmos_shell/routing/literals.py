@@ -27,7 +27,9 @@ _QUOTED = re.compile(
 # 40,000 dots is not tried from each of its dots).
 _GLOB = re.compile(r"(?<![\w./-])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?[\w.*?/-]+)")
 _PATH = re.compile(
-    r"(?<![\w\\])[A-Za-z]:\\(?:[^\s\\\"'<>|?*:]+\\?)*"  # C:\Users\ana\notes.txt, D:\Manuals
+    # C:\Users\ana\notes.txt, D:\Manuals, C:\Voice\memo 12.wav (a file name of two words)
+    r"(?<![\w\\])[A-Za-z]:\\(?:[^\s\\\"'<>|?*:]+\\)*"
+    r"(?:[^\s\\\"'<>|?*:]+\x20[^\s\\\"'<>|?*:.]+\.[A-Za-z0-9]{1,8}\b|[^\s\\\"'<>|?*:]*)"
     r"|(?<![\w\\])\\\\[\w.$-]+(?:\\[^\s\\\"'<>|?*:]+)+\\?"  # \\server\share\file
     r"|(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
     r"|(?<![\w@/+-])[\w@+-]++(?:/[\w.@+-]+)+/?"  # rel/path/file
