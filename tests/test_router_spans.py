@@ -309,3 +309,10 @@ def test_long_runs_of_punctuation_are_read_in_one_pass() -> None:
     assert content_span("remember that " + ", " * 20000, words) is None
     assert content_span("remember that the cat sat" + " i" * 20000, words) is not None
     assert first_clause("my car" + ", i" * 13000) == "my car"
+
+
+def test_a_source_said_before_the_question_like_the_templates_do() -> None:
+    spec = ToolSpec("retrieval.ask", "a tool", {"type": "object", "properties": {"question": {"type": "string"}},
+                    "required": ["question"]}, ASK)  # fmt: skip
+    f = fill_arguments(spec, "based on my music theory notes, what's a good way to modulate into the bridge?")
+    assert f.loose and f.arguments == {"question": "what's a good way to modulate into the bridge"}

@@ -143,6 +143,9 @@ def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
 
 
 LOOSE_TAIL = 2  # words of a template's opening kept by its loose form
+# A template opening with where its answer comes from: its loose form keeps the opening word and
+# lets the source be any ("according to my documents, {q}" matches "per my theory notes, ...").
+_SOURCE_OPENING = re.compile(r"\s*(?:according\s+to|based\s+on|going\s+by|per|from)\s", re.I)
 TEMPLATE_MAX_CHARS = 500  # longer requests are not template-shaped; matching them would be slow
 
 
@@ -151,6 +154,9 @@ def _loose_form(example: str) -> str | None:
     """The template with its opening cut to the last words before the first slot:
     "find files called {pattern}" -> "files called {pattern}" (matches "search for files called report")."""
     head, sep, rest = example.partition("{")
+    source = _SOURCE_OPENING.match(head)
+    if sep and source and head.rstrip().endswith(","):  # "according to my documents, {question}"
+        return source.group(0).strip() + " {_source}, {" + rest  # ... matches "per my theory notes, {...}"
     words = head.split()
     if not sep or len(words) <= LOOSE_TAIL:
         return None
