@@ -195,7 +195,7 @@ class Router:
             # a template holding a file the tool cannot take, or a folder for a file, is no evidence;
             # nor is one that "how do I search for a file by name" holds: it asks, it does not command
             score += LOOSE_BONUS if f.loose else TEMPLATE_BONUS
-        if any(spec.is_path(n) for n in f.missing):
+        if any(spec.is_path(n) or n in PATTERN_NAMES for n in f.missing):  # no file, nor a name to find
             score -= MISSING_PATH_PENALTY
         elif f.missing:
             score -= MISSING_TEXT_PENALTY

@@ -189,6 +189,7 @@ def register_tools(register: Any) -> None:
             "which of my notes talk about {text}",
             "search {directory} for mentions of {text}",
             "look through {directory} for {text}",
+            "look for the text {text} in {directory}",
             "which files in {directory} have the string {text}",
         ],
         effects=["read"],
