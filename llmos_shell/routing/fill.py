@@ -145,7 +145,7 @@ def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
 LOOSE_TAIL = 2  # words of a template's opening kept by its loose form
 # A template opening with where its answer comes from: its loose form keeps the opening word and
 # lets the source be any ("according to my documents, {q}" matches "per my theory notes, ...").
-_SOURCE_OPENING = re.compile(r"\s*(?:according\s+to|based\s+on|going\s+by|per|from)\s", re.I)
+_SOURCE_OPENING = re.compile(r"\s*(?:according\s+to|based\s+on|going\s+by|per)\s", re.I)  # not "from now on, ..."
 TEMPLATE_MAX_CHARS = 500  # longer requests are not template-shaped; matching them would be slow
 
 
