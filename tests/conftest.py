@@ -4,11 +4,25 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
+if TYPE_CHECKING:
+    from llmos_shell.routing import ToolSpec
+
 ROOT = Path(__file__).resolve().parent.parent
 LLMOS = [sys.executable, "-m", "llmos_shell"]
+
+
+def tool_spec(name: str, params: dict[str, str], required: list[str], examples: tuple[str, ...] = (),
+              path_args: tuple[str, ...] = ()) -> ToolSpec:  # fmt: skip
+    """A ToolSpec of string parameters for router tests: ``params`` maps each name to its description."""
+    from llmos_shell.routing import ToolSpec
+
+    props = {p: {"type": "string", **({"description": d} if d else {})} for p, d in params.items()}
+    return ToolSpec(name, "a tool", {"type": "object", "properties": props, "required": required}, examples,
+                    path_args)  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

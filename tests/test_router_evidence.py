@@ -7,22 +7,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from llmos_shell.routing import Router, ToolSpec
+from llmos_shell.routing import Router
 from llmos_shell.routing.fill import command_in, fill_arguments
 from llmos_shell.routing.lexical import TermIndex, terms
 from llmos_shell.routing.retrieval import generic_arguments
-from tests.conftest import ROOT
-
-
-def _spec(name: str, params: dict[str, Any], required: list[str], examples: tuple[str, ...] = (),
-          path_args: tuple[str, ...] = ()) -> ToolSpec:  # fmt: skip
-    props = {p: {"type": "string"} for p in params}
-    return ToolSpec(name, "a tool", {"type": "object", "properties": props, "required": required}, examples,
-                    path_args)  # fmt: skip
+from tests.conftest import ROOT, tool_spec
 
 
 # -- lexical -------------------------------------------------------------------
@@ -48,12 +40,12 @@ def test_generic_arguments_replace_literals() -> None:
 
 
 # -- copy-only arguments ---------------------------------------------------------
-LIST = _spec("files.list", {"path": 1}, [], ("show the folder {path}",), ("path",))
-FIND = _spec("files.find", {"pattern": 1, "directory": 1}, ["pattern"], ("locate {pattern}",), ("directory",))
-SEARCH = _spec("files.search", {"text": 1, "directory": 1}, ["text"], ("look inside the files for {text}",),
+LIST = tool_spec("files.list", {"path": ""}, [], ("show the folder {path}",), ("path",))
+FIND = tool_spec("files.find", {"pattern": "", "directory": ""}, ["pattern"], ("locate {pattern}",), ("directory",))
+SEARCH = tool_spec("files.search", {"text": "", "directory": ""}, ["text"], ("look inside the files for {text}",),
                ("directory",))  # fmt: skip
-SPEAK = _spec("speech.speak", {"text": 1}, ["text"], ("speak the words {text}",))
-RUN = _spec("system.run", {"command": 1}, ["command"], ("execute {command}",))
+SPEAK = tool_spec("speech.speak", {"text": ""}, ["text"], ("speak the words {text}",))
+RUN = tool_spec("system.run", {"command": ""}, ["command"], ("execute {command}",))
 
 
 def test_a_leading_dot_stays_with_its_path() -> None:
@@ -224,7 +216,7 @@ def test_router_defaults_are_the_configuration_defaults() -> None:
     assert DEFAULTS == {"threshold": r.threshold, "margin": r.margin, "k": r.candidates,
                         "model_choice": r.model_choice, "none_margin": r.none_margin}  # fmt: skip
     custom = RouterSettings(threshold=0.9, margin=0.01, candidates=5, none_margin=0.05)
-    built = Router.from_settings([_spec("files.list", {"path": 1}, [])], custom)
+    built = Router.from_settings([tool_spec("files.list", {"path": ""}, [])], custom)
     assert (built.threshold, built.margin, built.k, built.none_margin) == (0.9, 0.01, 5, 0.05)
 
 
@@ -275,7 +267,9 @@ def test_words_for_a_kind_of_file_are_a_pattern(text: str, pattern: str) -> None
 
 
 def test_a_folder_path_in_a_pattern_slot_is_not_the_pattern() -> None:
-    spec = _spec("files.find", {"pattern": 1, "directory": 1}, ["pattern"], ("find all {pattern}",), ("directory",))
+    spec = tool_spec(
+        "files.find", {"pattern": "", "directory": ""}, ["pattern"], ("find all {pattern}",), ("directory",)
+    )
     args = fill_arguments(spec, "find all .log files anywhere under /var/log/myapp").arguments
     assert args == {"pattern": "*.log", "directory": "/var/log/myapp"}
 
@@ -329,7 +323,7 @@ def test_a_word_naming_a_folder_here_is_no_word_evidence(tmp_path: Path, monkeyp
 
 
 def test_text_after_a_long_introduction_and_a_colon() -> None:
-    spec = _spec("speech.speak", {"text": 1}, ["text"], ("announce {text}", "say {text}"))
+    spec = tool_spec("speech.speak", {"text": ""}, ["text"], ("announce {text}", "say {text}"))
     assert fill_arguments(spec, "announce over the speakers: class starts in five minutes").arguments == {
         "text": "class starts in five minutes"
     }
@@ -371,8 +365,8 @@ def test_folders_said_as_names(text: str, directory: str | None) -> None:
 
 
 def test_a_search_key_without_the_clause_said_after_it() -> None:
-    forget = _spec(
-        "memory.forget", {"query": 1}, ["query"], ("forget {query}", "delete what you remember about {query}")
+    forget = tool_spec(
+        "memory.forget", {"query": ""}, ["query"], ("forget {query}", "delete what you remember about {query}")
     )
     assert fill_arguments(forget, "delete what you remember about my car, I sold it").arguments == {"query": "my car"}
     assert fill_arguments(forget, "forget my home address? I shouldn't have told you").arguments == {

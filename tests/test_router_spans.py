@@ -8,6 +8,7 @@ from llmos_shell.routing import ToolSpec
 from llmos_shell.routing.fill import fill_arguments
 from llmos_shell.routing.lexical import TermIndex, lead
 from llmos_shell.routing.spans import command_words, content_span, markers, trim_span
+from tests.conftest import tool_spec
 
 REMEMBER = ("remember that {text}", "please remember {text}", "keep in mind that {text}", "{text}, remember that",
             "don't forget: {text}", "store the fact that {text}", "add to your memory that {text}")  # fmt: skip
@@ -190,9 +191,7 @@ FORGET = ("forget {query}", "remove {query} from your memory", "forget everythin
 )
 def test_asides_to_the_assistant_are_not_the_argument(examples: tuple[str, ...], name: str, text: str,
                                                       want: str) -> None:  # fmt: skip
-    spec = ToolSpec("t.t", "a tool", {"type": "object", "properties": {name: {"type": "string"}}, "required": [name]},
-                    examples)  # fmt: skip
-    assert fill_arguments(spec, text).arguments[name] == want
+    assert fill_arguments(tool_spec("t.t", {name: ""}, [name], examples), text).arguments[name] == want
 
 
 @pytest.mark.parametrize(
@@ -225,8 +224,7 @@ def test_slips_of_phrase_words_are_read_as_them() -> None:
 
 
 def test_a_slipped_command_word_is_trimmed_off_the_argument() -> None:
-    spec = ToolSpec("memory.forget", "a tool", {"type": "object", "properties": {"query": {"type": "string"}},
-                    "required": ["query"]}, FORGET)  # fmt: skip
+    spec = tool_spec("memory.forget", {"query": ""}, ["query"], FORGET)
     assert fill_arguments(spec, "forgett my phone number pls").arguments == {"query": "my phone number"}
 
 
@@ -240,13 +238,10 @@ def test_a_slipped_command_word_is_trimmed_off_the_argument() -> None:
 )
 def test_words_for_where_to_look_are_not_what_to_look_for(text: str, want: str) -> None:
     examples = (*SEARCH, "where is {text} used", "search for {text}")
-    spec = ToolSpec("files.search", "a tool", {"type": "object", "properties": {
-        "text": {"type": "string"}, "directory": {"type": "string", "description": "folder to search"}},
-        "required": ["text"]}, examples, ("directory",))  # fmt: skip
+    spec = tool_spec("files.search", {"text": "", "directory": "folder to search"}, ["text"], examples, ("directory",))
     assert fill_arguments(spec, text).arguments["text"] == want
     # a tool with no folder to look in keeps them: "the key is in my notes folder" is the fact
-    remember = ToolSpec("memory.remember", "a tool", {"type": "object", "properties": {"text": {"type": "string"}},
-                        "required": ["text"]}, REMEMBER)  # fmt: skip
+    remember = tool_spec("memory.remember", {"text": ""}, ["text"], REMEMBER)
     assert fill_arguments(remember, "remember that the key is in my notes folder").arguments == {
         "text": "the key is in my notes folder"
     }
@@ -273,16 +268,13 @@ def test_words_for_where_to_look_are_not_what_to_look_for(text: str, want: str) 
 )
 def test_questions_keep_their_opening_and_scopes_go(examples: tuple[str, ...], name: str, text: str,
                                                     want: str) -> None:  # fmt: skip
-    props = {name: {"type": "string"}, "directory": {"type": "string", "description": "folder"}}
-    spec = ToolSpec("t.t", "a tool", {"type": "object", "properties": props, "required": [name]}, examples,
-                    ("directory",))  # fmt: skip
+    spec = tool_spec("t.t", {name: "", "directory": "folder"}, [name], examples, ("directory",))
     assert fill_arguments(spec, text).arguments[name] == want
 
 
 def test_content_introduced_by_whose_content_is() -> None:
-    spec = ToolSpec("files.write", "a tool", {"type": "object", "properties": {"path": {"type": "string"},
-                    "content": {"type": "string"}}, "required": ["path", "content"]},
-                    ("write {content} to {path}", "create a file {path} with {content}"), ("path",))  # fmt: skip
+    spec = tool_spec("files.write", {"path": "", "content": ""}, ["path", "content"],
+                     ("write {content} to {path}", "create a file {path} with {content}"), ("path",))  # fmt: skip
     assert fill_arguments(spec, "write a file out.txt whose content is 42 apples").arguments["content"] == "42 apples"
 
 
@@ -293,8 +285,7 @@ def test_content_introduced_by_whose_content_is() -> None:
 )  # fmt: skip
 def test_recall_keys_lose_asides_and_dangling_words(text: str, want: str) -> None:
     examples = (*RECALL, "what {query} did I say I prefer")
-    spec = ToolSpec("memory.recall", "a tool", {"type": "object", "properties": {"query": {"type": "string"}},
-                    "required": ["query"]}, examples)  # fmt: skip
+    spec = tool_spec("memory.recall", {"query": ""}, ["query"], examples)
     assert fill_arguments(spec, text).arguments == {"query": want}
 
 
@@ -312,7 +303,6 @@ def test_long_runs_of_punctuation_are_read_in_one_pass() -> None:
 
 
 def test_a_source_said_before_the_question_like_the_templates_do() -> None:
-    spec = ToolSpec("retrieval.ask", "a tool", {"type": "object", "properties": {"question": {"type": "string"}},
-                    "required": ["question"]}, ASK)  # fmt: skip
+    spec = tool_spec("retrieval.ask", {"question": ""}, ["question"], ASK)
     f = fill_arguments(spec, "based on my music theory notes, what's a good way to modulate into the bridge?")
     assert f.loose and f.arguments == {"question": "what's a good way to modulate into the bridge"}
