@@ -51,8 +51,8 @@ _LEAD_STRIP = " \t,;:\"'`“”\u2018\u2019"  # a leading "." belongs to a path 
 _INTRO_HEAD = re.compile(r"(?:the\s+)?(?:following|this|these|it|that|text|words?|message|sentence|line|phrase)"
                          r"(?:\s+(?:text|words?|message|sentence|line|phrase))?", re.I)  # fmt: skip
 # A request worded as a question: a question word or an auxiliary first, or a "?" last.
-_QUESTION = re.compile(r"(?i:what|who|where|when|why|how|which|whose|is|are|was|were|do|does|did|can|could"
-                       r"|should|would|will|has|have)\b.*|.*\?$", re.S)  # fmt: skip
+_OPENERS = "what|who|where|when|why|how|which|whose|is|are|was|were|do|does|did|can|could|should|would|will|has|have"
+_QUESTION = re.compile(r"(?i:" + _OPENERS + r")\b.*|.*\?$", re.S)
 _TEXT_INTRO = re.compile(
     r"^(?:(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+"
     r"|(?:whose\s+|with\s+(?:the\s+)?|and\s+(?:the|its)\s+)(?:content|contents|text|body)\s+(?:is\s+|are\s+|:\s*)?)(?=\S)",
@@ -220,8 +220,7 @@ def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
 
 # What may lead a question that follows a file: "photo.png - is it blurry?", "chart.png and tell me whether ...".
 _QUESTION_LEAD = re.compile(r"^[\s,:;?!.\-\u2013\u2014]*(?:(?:and\s+)?(?:tell|show)\s+me\s+|and\s+)?", re.I)
-_ASKS = re.compile(r"(?:what|what's|who|where|when|why|how|which|whose|whether|if|is|are|was|were|do|does|did"
-                   r"|can|could|should|would|will|has|have)\b", re.I)  # fmt: skip
+_ASKS = re.compile(r"(?:" + _OPENERS + r"|whether|if)\b", re.I)  # what opens a question, or asks one
 _TELL_ME = re.compile(r"^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:tell|show)\s+me\s+", re.I)
 # A question that names its file last: "what colour is the car in ./lot.jpg".
 _IN_THE_FILE = re.compile(

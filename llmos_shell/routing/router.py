@@ -96,6 +96,18 @@ def _wrong_shape(spec: ToolSpec, name: str, value: Any, text: str = "") -> bool:
     return bool(wants and shape and wants != shape)
 
 
+@dataclass(frozen=True)
+class _Request:
+    """What the evidence of every candidate reads of one request, worked out once."""
+
+    text: str
+    lit: Literals
+    kinds: set[str]  # the kinds (extensions) of the files it names
+    called: list[str]  # the paths it names, or the folders it names in words (fill.named_paths)
+    how_to: bool  # "how do I ...", "what does X mean"
+    advice: bool  # "is it safe to ...", "should I use ..."
+
+
 @dataclass
 class RouteDecision:
     tool: str | None
@@ -162,19 +174,19 @@ class Router:
                    model_choice=settings.model_choice)  # fmt: skip
 
     # -- scoring ---------------------------------------------------------
-    def _evidence(self, c: Candidate, text: str, lit: Literals, every: set[str]) -> tuple[float, FillResult | None]:
-        """``every``: the kinds (extensions) of the files the request names."""
+    def _evidence(self, c: Candidate, req: _Request) -> tuple[float, FillResult | None]:
+        text, lit, every = req.text, req.lit, req.kinds
         if c.tool == NO_TOOL:
             # a request naming a file ("write the words good luck into card.txt") is rarely small talk;
             # one asking how to do something asks for an answer ("how do I find the area of a circle?")
-            if _ADVICE.match(text):  # "is it safe to delete files in /tmp?" asks for advice about a path
+            if req.advice:  # "is it safe to delete files in /tmp?" asks for advice about a path
                 return c.score + HOW_TO_BONUS, None
             if lit.paths:
                 return c.score - NAMED_FILE_PENALTY, None
-            return c.score + (HOW_TO_BONUS if _HOW_TO.match(text) else 0.0), None
+            return c.score + (HOW_TO_BONUS if req.how_to else 0.0), None
         spec = self.specs[c.tool]
         f = fill_arguments(spec, text, None, literals=lit)
-        how_to = (not lit.paths and _HOW_TO.match(text) is not None) or _ADVICE.match(text) is not None
+        how_to = (not lit.paths and req.how_to) or req.advice
         score = c.score
         named = every & MEDIA_KINDS
         kinds = self.kinds[c.tool]
@@ -209,8 +221,7 @@ class Router:
             score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
         if any(n in PATTERN_NAMES and "*" in str(v) for n, v in f.arguments.items()):
             score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
-        if not any(spec.is_path(n) for n in spec.properties) and (called := named_paths(text, lit)) \
-                and not _holds_paths(f, called):  # fmt: skip
+        if not any(spec.is_path(n) for n in spec.properties) and req.called and not _holds_paths(f, req.called):
             score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
         return score, f
 
@@ -218,16 +229,17 @@ class Router:
         """Candidates re-scored with evidence, best first, and each one's copy-only fill."""
         lit = lit or extract_literals(text)
         ranked = self.index.rank(self.speller.correct(text), lit)  # "rememeber my PIN" scores as remember
-        every = {k for k in map(kind_of, lit.paths) if k}
+        req = _Request(text, lit, kinds={k for k in map(kind_of, lit.paths) if k}, called=named_paths(text, lit),
+                       how_to=_HOW_TO.match(text) is not None, advice=_ADVICE.match(text) is not None)  # fmt: skip
         fills: dict[str, FillResult | None] = {}
         rescored = []
         for c in ranked[:SHORTLIST]:
-            score, fills[c.tool] = self._evidence(c, text, lit, every)
+            score, fills[c.tool] = self._evidence(c, req)
             rescored.append(Candidate(c.tool, score, c.matched, similarity=c.similarity, lexical=c.lexical))
         if NO_TOOL not in fills:
             none = next((c for c in ranked if c.tool == NO_TOOL), None)
             if none is not None:
-                score, fills[NO_TOOL] = self._evidence(none, text, lit, every)
+                score, fills[NO_TOOL] = self._evidence(none, req)
                 rescored.append(Candidate(NO_TOOL, score, none.matched, similarity=none.similarity,
                                           lexical=none.lexical))  # fmt: skip
         rescored.sort(key=lambda c: -c.score)
