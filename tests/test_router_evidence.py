@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from llmos_shell.routing import Router
-from llmos_shell.routing.fill import command_in, fill_arguments
+from llmos_shell.routing.commands import command_in
+from llmos_shell.routing.fill import fill_arguments
 from llmos_shell.routing.lexical import TermIndex, terms
 from llmos_shell.routing.retrieval import generic_arguments
 from tests.conftest import ROOT, tool_spec
@@ -118,8 +119,8 @@ def test_candidates_report_similarity_and_word_evidence(router: Router) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["intents_heldout.jsonl", "intents_heldout2.jsonl", "intents_heldout3.jsonl", "intents_dev2.jsonl",
-     "intents_dev3.jsonl", "intents_dev4.jsonl"],
+    ["intents_heldout.jsonl", "intents_heldout2.jsonl", "intents_heldout3.jsonl", "intents_heldout4.jsonl",
+     "intents_dev2.jsonl", "intents_dev3.jsonl", "intents_dev4.jsonl", "intents_dev5.jsonl"],
 )  # fmt: skip
 def test_written_sets_cover_every_tool_and_no_tool(name: str) -> None:
     rows = [json.loads(x) for x in (ROOT / "benchmarks/data" / name).read_text().splitlines() if x]

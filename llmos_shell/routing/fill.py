@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
 import re
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
+from .commands import command_in
 from .kinds import kind_pattern
-from .literals import Literals, extract_literals, has_separator, word_spans
+from .literals import Literals, extract_literals, has_separator, looks_like_path, word_spans
 from .spans import (
     AUXILIARIES,
     FOLDER_WORDS,
@@ -38,7 +37,7 @@ from .spans import (
 )
 from .specs import ToolSpec
 
-__all__ = ["FillResult", "fill_arguments", "looks_like_path", "match_template", "named_paths", "spelled_out"]
+__all__ = ["FillResult", "fill_arguments", "match_template", "named_paths"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
@@ -58,15 +57,6 @@ _TEXT_INTRO = re.compile(
     r"|(?:whose\s+|with\s+(?:the\s+)?|and\s+(?:the|its)\s+)(?:content|contents|text|body)\s+(?:is\s+|are\s+|:\s*)?)(?=\S)",
     re.I,
 )  # "the phrase hello world", "whose content is 42 apples"
-# What a request may add after a shell command ("df -h in the terminal", "... and show the result").
-_COMMAND_TAIL = re.compile(
-    r"(?:\s+(?:in|on|from|using|with)\s+(?:the|a|my)\s+(?:terminal|shell|console|command line)"
-    r"|\s+and\s+(?:show|tell|give|print)\s+(?:me\s+)?(?:the\s+|its\s+|what\s+it\s+)?(?:result|output|says|prints)s?"
-    r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
-    r"|\s+[-\u2013\u2014]\s+(?:run|do|execute|try)\b.*|,?\s+(?:please|pls|thanks|thank\s+you|now)"
-    r"|\s+for\s+me)+[\s.!?]*$",
-    re.I,
-)
 _NAMED_EXTENSION = re.compile(r"\b(?:ends?|ending|extension|suffix)\s+(?:(?:in|with|of)\s+)?\.[A-Za-z0-9]", re.I)
 _BARE_EXTENSION = re.compile(r"(?<![\w.*])(\.[A-Za-z][A-Za-z0-9]{0,7})\b(?!\.)")
 _LEADING_ARTICLES = re.compile(
@@ -92,25 +82,6 @@ class FillResult:
     def copied(self) -> bool:
         """Every required argument was copied from the request (no model needed)."""
         return not self.missing and all(self.sources.get(n) in ("slot", "literal", "span") for n in self.arguments)
-
-
-def looks_like_path(value: str) -> bool:
-    """A path argument must look like one: a '/', '.' or '~' in it, or an existing file or folder.
-
-    A template slot can capture any words ("write a story about {path}" would take
-    "dragon"); words that are not a path are reported missing, never passed on.
-    """
-    value = value.strip()
-    if not value or len(value) > 4096 or "\n" in value:
-        return False
-    try:
-        if os.path.exists(os.path.expanduser(value)):
-            return True
-    except (OSError, ValueError):
-        return False
-    if " " in value:
-        return False
-    return value == "." or any(c in value for c in "/\\~*") or "." in value.strip(".")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -270,44 +241,6 @@ def _after_colon(text: str) -> str | None:
     head, sep, tail = text.partition(": ")
     tail = _strip(tail)
     return tail if sep and head.strip() and tail and len(head.split()) <= AFTER_COLON_HEAD else None
-
-
-@functools.lru_cache(maxsize=1024)
-def _executable(word: str) -> bool:
-    return bool(re.fullmatch(r"[\w.+-]+", word)) and shutil.which(word) is not None
-
-
-_RUN_WORDS = frozenset("run running execute executing exec type typing".split())
-
-
-def spelled_out(command: str) -> bool:
-    """A command line, not a program named in passing: an option or a path after the program
-    ("du -sh .", "wc -l notes.txt"; not "python script")."""
-    return any(w.startswith("-") or looks_like_path(w) for w in command.split()[1:])
-
-
-def command_in(value: str, *, with_arguments: bool = False) -> str | None:
-    """The shell command in ``value``: from the first word that is an installed program, minus
-    trailing words addressed to the assistant ("... in the terminal", "... and show the result").
-
-    ``with_arguments``: only a command with an option or a path after the program counts, for
-    requests without a template: "how much disk space is free" names the program ``free`` by chance.
-    """
-    head, colon, tail = value.partition(": ")
-    if colon and head.strip() and tail.split() and _executable(tail.split()[0]):
-        value = tail  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" (not ImageMagick's convert)
-    words = value.split()
-    for i, word in enumerate(words):
-        if _executable(word):
-            command = _COMMAND_TAIL.sub("", " ".join(words[i:])).rstrip(" ?!,;")
-            if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
-                command = command[:-1]
-            # "by running ip addr", "just run uptime", "git status, please"
-            introduced = i == 0 or words[i - 1].lower() in _RUN_WORDS
-            if with_arguments and not introduced and not spelled_out(command):
-                continue
-            return command or None
-    return None
 
 
 _NOT_FOLDER_NAMES = frozenset(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Literals", "basename", "extract_literals", "has_separator", "word_spans"]
+__all__ = ["Literals", "basename", "extract_literals", "has_separator", "looks_like_path", "word_spans"]
 
 # Files commonly named without an extension.
 WELL_KNOWN_NAMES = frozenset(
@@ -119,3 +120,22 @@ def word_spans(text: str, *, max_words: int = 40, limit: int = 600) -> list[str]
                 if len(spans) >= limit:
                     return spans
     return spans
+
+
+def looks_like_path(value: str) -> bool:
+    """A path argument must look like one: a '/', '.' or '~' in it, or an existing file or folder.
+
+    A template slot can capture any words ("write a story about {path}" would take
+    "dragon"); words that are not a path are reported missing, never passed on.
+    """
+    value = value.strip()
+    if not value or len(value) > 4096 or "\n" in value:
+        return False
+    try:
+        if os.path.exists(os.path.expanduser(value)):
+            return True
+    except (OSError, ValueError):
+        return False
+    if " " in value:
+        return False
+    return value == "." or any(c in value for c in "/\\~*") or "." in value.strip(".")

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
-from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, named_paths, spelled_out
+from .commands import spelled_out
+from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, named_paths
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex

@@ -1,0 +1,84 @@
+"""The shell command a request spells out: "run df -h in the terminal" -> ``df -h``.
+
+A command starts at a program: one installed here, or one of the well-known programs a user
+may name on a machine that lacks it ("ping example.org", "ffmpeg -i song.wav song.mp3"); the
+words a request adds for the assistant after it ("... and show me the result") are not part of it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+
+from .literals import looks_like_path
+
+__all__ = ["KNOWN_PROGRAMS", "command_in", "is_program", "spelled_out"]
+
+# Programs users name whether or not this machine has them. Not English words ("convert", "code",
+# "identify", "mount"): a program named like a word needs to be installed to count.
+KNOWN_PROGRAMS = frozenset(
+    "ping ping6 traceroute tracepath mtr nslookup dig whois ifconfig iwconfig nmcli netstat ip arp tcpdump nmap "
+    "curl wget ssh scp sftp rsync telnet ncat openssl gpg ssh-keygen "
+    "ffmpeg ffprobe ffplay sox exiftool magick pandoc pdftotext pdfinfo qpdf tesseract espeak-ng "
+    "docker podman docker-compose kubectl helm minikube terraform ansible vagrant "
+    "systemctl journalctl crontab ufw iptables certbot nginx apachectl "
+    "apt apt-get apt-cache dpkg dnf yum rpm pacman zypper flatpak brew "
+    "git gh svn hg cmake gcc g++ clang clang++ javac java mvn gradle cargo rustc rustup "
+    "python python3 pip pip3 pipx conda poetry uv pytest tox ruff mypy node npm npx yarn pnpm deno "
+    "ruby php composer perl lua Rscript julia psql pg_dump mysql mysqldump sqlite3 redis-cli mongosh "
+    "htop btop iotop vmstat iostat df du lsblk lsusb lspci lscpu lsof uptime uname hostname whoami nvidia-smi dmesg "
+    "tar gzip gunzip zip unzip 7z xz bzip2 zstd "
+    "ls grep rg sed awk jq yq wc chmod chown mkdir rmdir cp mv rm ps pkill killall pgrep nohup tmux vim nvim nano "
+    "emacs yt-dlp youtube-dl".split()
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def is_program(word: str) -> bool:
+    """``word`` names a program: a well-known one, or one installed here."""
+    return bool(re.fullmatch(r"[\w.+-]+", word)) and (word in KNOWN_PROGRAMS or shutil.which(word) is not None)
+
+
+# What a request may add after a shell command ("df -h in the terminal", "... and show the result").
+_COMMAND_TAIL = re.compile(
+    r"(?:\s+(?:in|on|from|using|with)\s+(?:the|a|my)\s+(?:terminal|shell|console|command line)"
+    r"|\s+and\s+(?:show|tell|give|print)\s+(?:me\s+)?(?:the\s+|its\s+|what\s+it\s+)?(?:result|output|says|prints)s?"
+    r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
+    r"|\s+[-\u2013\u2014]\s+(?:run|do|execute|try)\b.*|,?\s+(?:please|pls|thanks|thank\s+you|now)"
+    r"|\s+for\s+me)+[\s.!?]*$",
+    re.I,
+)
+
+
+_RUN_WORDS = frozenset("run running execute executing exec type typing".split())
+
+
+def spelled_out(command: str) -> bool:
+    """A command line, not a program named in passing: an option or a path after the program
+    ("du -sh .", "wc -l notes.txt"; not "python script")."""
+    return any(w.startswith("-") or looks_like_path(w) for w in command.split()[1:])
+
+
+def command_in(value: str, *, with_arguments: bool = False) -> str | None:
+    """The shell command in ``value``: from the first word that is a program, minus
+    trailing words addressed to the assistant ("... in the terminal", "... and show the result").
+
+    ``with_arguments``: only a command with an option or a path after the program counts, for
+    requests without a template: "how much disk space is free" names the program ``free`` by chance.
+    """
+    head, colon, tail = value.partition(": ")
+    if colon and head.strip() and tail.split() and is_program(tail.split()[0]):
+        value = tail  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" (not ImageMagick's convert)
+    words = value.split()
+    for i, word in enumerate(words):
+        if is_program(word):
+            command = _COMMAND_TAIL.sub("", " ".join(words[i:])).rstrip(" ?!,;")
+            if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
+                command = command[:-1]
+            # "by running ip addr", "just run uptime", "git status, please"
+            introduced = i == 0 or words[i - 1].lower() in _RUN_WORDS
+            if with_arguments and not introduced and not spelled_out(command):
+                continue
+            return command or None
+    return None
