@@ -86,6 +86,27 @@ def test_command_starts_at_an_installed_program(text: str, command: str | None) 
     assert command_in(text) == command
 
 
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [("ping example.org to see if the internet is up", "ping example.org"),  # known, installed or not
+     ("ffmpeg -i song.wav song.mp3", "ffmpeg -i song.wav song.mp3"),
+     ("run df -h, the laptop keeps saying the disk is almost full", "df -h"),  # the clause after ", "
+     ("run the command nvidia-smi, I want to know if the GPU is free", "nvidia-smi"),
+     ("run wc -w manuscript/*.md so I know if I hit 80k", "wc -w manuscript/*.md"),
+     ("run echo 'a, b' > out.txt", "echo 'a, b' > out.txt"),  # a quoted comma is the command's
+     ("run ls src; ls docs", "ls src; ls docs")],  # "; " chains commands
+)  # fmt: skip
+def test_command_ends_where_the_request_talks_to_the_assistant(text: str, command: str) -> None:
+    assert command_in(text) == command
+
+
+def test_a_program_named_like_a_word_must_be_installed() -> None:
+    from llmos_shell.routing.commands import KNOWN_PROGRAMS, is_program
+
+    assert {"ping", "ffmpeg", "kubectl"} <= KNOWN_PROGRAMS and not {"convert", "code", "free", "make"} & KNOWN_PROGRAMS
+    assert is_program("ping") and not is_program("no-such-program-here")
+
+
 def test_command_slot_is_trimmed_to_the_command() -> None:
     assert fill_arguments(RUN, "execute `git status` in the terminal").arguments == {"command": "git status"}
     assert fill_arguments(RUN, "execute ls -la in the terminal").arguments == {"command": "ls -la"}
@@ -109,6 +130,17 @@ def router() -> Router:
      ("say the build is done out loud", "speech.speak"), ("what is the capital of Peru?", None)],
 )  # fmt: skip
 def test_neighbouring_tools_are_told_apart(router: Router, text: str, tool: str | None) -> None:
+    assert router.route(text).tool == tool
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [("what's the shell command to count the lines of a csv?", None),  # asks how, runs nothing
+     ("should I store dates as strings or timestamps in our data files?", None),  # asks for advice
+     ("make a sign for the door, save it to signs/door.txt. text: KNOCK FIRST, please", "files.write"),
+     ("ping example.org to see if the internet works", "system.run")],
+)  # fmt: skip
+def test_questions_advice_and_file_kinds_steer_the_choice(router: Router, text: str, tool: str | None) -> None:
     assert router.route(text).tool == tool
 
 
@@ -261,6 +293,8 @@ def test_a_windows_folder_is_a_folder() -> None:
         ("locate any files ending in .bak", "*.bak"),
         ("locate the logs", "logs"),  # "logs" is a word, not *.log
         ("locate report", "report"),
+        ("locate all the parquet files under data/raw", "*.parquet"),  # formats no tool declares
+        ("where did my .scriv backups go?", "*.scriv"),
     ],
 )
 def test_words_for_a_kind_of_file_are_a_pattern(text: str, pattern: str) -> None:

@@ -201,6 +201,14 @@ def test_asides_to_the_assistant_are_not_the_argument(examples: tuple[str, ...],
         ("can u tell me what this diagram shows? arch.png", "arch.png", "what this diagram shows"),
         ("Look at chart.png and tell me whether sales went up", "chart.png", "whether sales went up"),
         ("Describe ui.png - is the layout cluttered?", "ui.png", "is the layout cluttered"),
+        # a sentence of its own after the file, or after the question, is not the question
+        (
+            "what's the mood of this painting? dusk.jpg, I want it for a scene",
+            "dusk.jpg",
+            "what's the mood of this painting",
+        ),
+        ("can you tell what kind of bug this is? bug.jpg. the kids are scared", "bug.jpg", "what kind of bug this is"),
+        ("here's the calendar, cal.jpg. which days are marked? just describe it", "cal.jpg", "which days are marked"),
         # the file is part of the question: no question of its own on either side
         ("what kind of plant is in plant.jpg?", "plant.jpg", None),
         ("Does cat.jpg look blurry?", "cat.jpg", None),

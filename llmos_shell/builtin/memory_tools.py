@@ -102,6 +102,8 @@ def register_tools(register: Any) -> None:
             "for future reference, {text}", "keep a note that {text}", "learn this about me: {text}",
             "write down in your memory that {text}", "from now on remember that {text}",
             "you should know that {text}", "just so you know, {text}",
+            "note for me: {text}", "save this for later: {text}",
+            "{text} - keep that in mind", "{text}. make sure you don't lose that",
         ],
         effects=["write"],
     )  # fmt: skip
@@ -119,6 +121,8 @@ def register_tools(register: Any) -> None:
             "search your notes about me for {query}", "what was {query} again?", "fetch the memory about {query}",
             "who did I say {query} is", "what did I say about {query}", "when did I tell you {query} was",
             "which {query} did I tell you I prefer", "I told you about {query} before, what was it?",
+            "what did I save about {query}", "what {query} did I mention", "what did I tell you {query} was",
+            "which {query} did I say I use", "what was {query}? I told you before",
         ],
         effects=["read"],
     )  # fmt: skip

@@ -46,9 +46,22 @@ _COMMAND_TAIL = re.compile(
     r"|\s+and\s+(?:show|tell|give|print)\s+(?:me\s+)?(?:the\s+|its\s+|what\s+it\s+)?(?:result|output|says|prints)s?"
     r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
     r"|\s+[-\u2013\u2014]\s+(?:run|do|execute|try)\b.*|,?\s+(?:please|pls|thanks|thank\s+you|now)"
-    r"|\s+for\s+me)+[\s.!?]*$",
+    r"|\s+for\s+me|\s+(?:so|because|since|cause)\s+(?:that\s+)?(?:i|we|you|it)\b.*)+[\s.!?]*$",
     re.I,
 )
+
+
+_CLAUSE_BREAK = re.compile(r",\s+")  # not "; ": "cd src; ls" is one command line
+
+
+def _first_clause(command: str) -> str:
+    """A command up to a ", " outside quotes: "df -h, the laptop says the disk is full"
+    runs ``df -h``; "echo 'a, b'" keeps its quote."""
+    for m in _CLAUSE_BREAK.finditer(command):
+        head = command[: m.start()]
+        if head.count("'") % 2 == 0 and head.count('"') % 2 == 0:
+            return head
+    return command
 
 
 _RUN_WORDS = frozenset("run running execute executing exec type typing".split())
@@ -72,8 +85,8 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
         value = tail  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" (not ImageMagick's convert)
     words = value.split()
     for i, word in enumerate(words):
-        if is_program(word):
-            command = _COMMAND_TAIL.sub("", " ".join(words[i:])).rstrip(" ?!,;")
+        if is_program(word.rstrip(",;")):
+            command = _COMMAND_TAIL.sub("", _first_clause(" ".join(words[i:]))).rstrip(" ?!,;")
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
                 command = command[:-1]
             # "by running ip addr", "just run uptime", "git status, please"

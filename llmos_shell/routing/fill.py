@@ -192,7 +192,10 @@ def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
 # What may lead a question that follows a file: "photo.png - is it blurry?", "chart.png and tell me whether ...".
 _QUESTION_LEAD = re.compile(r"^[\s,:;?!.\-\u2013\u2014]*(?:(?:and\s+)?(?:tell|show)\s+me\s+|and\s+)?", re.I)
 _ASKS = re.compile(r"(?:" + _OPENERS + r"|whether|if)\b", re.I)  # what opens a question, or asks one
-_TELL_ME = re.compile(r"^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:tell|show)\s+me\s+", re.I)
+_TELL_ME = re.compile(
+    r"^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:tell|show)\s+(?:me\s+|(?=what|which|who|how|whether|if)\b)",
+    re.I,
+)
 # A question that names its file last: "what colour is the car in ./lot.jpg".
 _IN_THE_FILE = re.compile(
     r"\s+(?:in|of|on|from)(?:\s+(?:the|this)\s+(?:image|photo|picture|file|screenshot))?\s*$", re.I
@@ -208,13 +211,16 @@ def question_beside(text: str, path: str) -> str | None:
     if at < 0:
         return None
     before, after = text[:at], text[at + len(path) :]
-    tail = after[_QUESTION_LEAD.match(after).end() :].strip().rstrip("?!. ")  # type: ignore[union-attr]
+    tail = after[_QUESTION_LEAD.match(after).end() :].strip()  # type: ignore[union-attr]
+    tail = tail.partition("? ")[0].rstrip("?!. ")  # "which days are marked? just describe it"
     if tail and len(tail.split()) >= 2 and _ASKS.match(tail) and tail != after.strip():
         return tail
     head = _TELL_ME.sub("", before.strip())
     if not _ASKS.match(head) or len(head.split()) < 2:
         return None
-    if head.rstrip().endswith(("?", ":", "-", "\u2013", "\u2014")) and not after.strip(" ?!."):
+    # after the file, nothing, or a sentence of its own: "what's the mood of this painting? dusk.jpg, I want ..."
+    apart = not after.strip(" ?!.") or re.match(r"[.,;]\s+\S", after)
+    if head.rstrip().endswith(("?", ":", "-", "\u2013", "\u2014")) and apart:
         return head.rstrip(" ?:-\u2013\u2014")
     bare = _IN_THE_FILE.sub("", head)
     rest_apart = not after.strip(" ?!.") or re.match(r"\s*[?.!]\s+\S", after)  # "...? something digs up my roses"

@@ -17,7 +17,7 @@ WELL_KNOWN_NAMES = frozenset(
 _EXTENSIONS = frozenset(
     "md txt rst csv tsv json jsonl yaml yml toml ini cfg log py js ts c h cpp rs go java sh html xml sql "
     "png jpg jpeg gif bmp tiff tif heic webp svg wav mp3 flac ogg m4a opus aac pdf docx xlsx pptx epub mp4 mkv mov "
-    "avi webm ipynb bak tmp zip gz tar".split()
+    "avi webm ipynb bak tmp zip gz tar parquet feather avro xls ods odt rtf psd dng cr2 nef arw scriv".split()
 )
 _URL = re.compile(r"\bhttps?://[^\s\"'<>]+", re.I)
 _QUOTED = re.compile(

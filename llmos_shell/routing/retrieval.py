@@ -50,6 +50,9 @@ NO_TOOL_EXAMPLES = (
     "which notes make up a C major chord?", "what does standard deviation measure?",
     "how often should I water a cactus?", "what's a fair price for handmade candles?",
     "how do I politely chase an unpaid invoice?", "summarize the causes of the First World War",
+    "write me a regex that matches email addresses", "is this sentence grammatically correct: 'he don't know'?",
+    "what's another word for happy?", "when should I use a left join?", "how do I get past writer's block?",
+    "what should I put in a cover letter?",
 )  # fmt: skip
 
 BATCH = 64  # phrases embedded at once

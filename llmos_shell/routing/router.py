@@ -44,12 +44,14 @@ HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or wh
 _HOW_TO = re.compile(
     r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30},\s*)?"  # "In Word, how do I ..."
     r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
-    r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$)",  # "what does the word 'ephemeral' mean?"
+    r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$"  # "what does the word 'ephemeral' mean?"
+    # "what's the shell command to count lines in a csv?"
+    r"|what(?:'s|\s+is)\s+the\s+(?:\w+\s+){0,2}(?:command|syntax|shortcut|formula|way)\s+(?:to|for)\b)",
     re.I,
 )
 # Asking for advice, about a path or not: "is it safe to delete files in /tmp?", "should I use YAML?"
 _ADVICE = re.compile(
-    r"\s*(?:is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|should\s+i\s+(?:use|keep)\b)",
+    r"\s*(?:is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|(?:what\s+)?should\s+i\b)",
     re.I,
 )
 NAMED_FILE_PENALTY = 0.03  # "no tool" for a request naming a path
@@ -194,8 +196,15 @@ class Router:
         kind = 0.0
         if named and kinds:
             kind = KIND_BONUS if named & kinds else 0.0 if same_family(named, kinds) else -KIND_MISMATCH
-        elif kinds and every & TEXT_KINDS and any(spec.is_path(n) for n in spec.required):
-            kind = -KIND_MISMATCH  # a text file ("notes.md") for a tool that takes images or audio
+        elif (
+            kinds
+            and every & TEXT_KINDS
+            and any(
+                spec.is_path(n) and (n in spec.required or kind_of(str(f.arguments.get(n, ""))) in TEXT_KINDS)
+                for n in spec.properties
+            )
+        ):  # a text file ("notes.md") for a tool that takes images or audio, or writes them ("save it to sign.txt")
+            kind = -KIND_MISMATCH
         elif named and not kinds and any(spec.is_path(n) for n in spec.properties):
             kind = -KIND_BONUS / 2
         score += kind

@@ -95,6 +95,8 @@ def register_tools(register: Any) -> None:
             "say the words {text}",
             "speak the sentence {text}",
             "say it out loud: {text}",
+            "read out: {text}",
+            "read the words {text} out loud",
             "vocalize {text}",
             "use your voice to say {text}",
             "pronounce {text}",
