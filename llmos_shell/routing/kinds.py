@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .literals import basename
+from .literals import DATA_FORMATS, basename
 from .specs import ToolSpec
 
 __all__ = [
@@ -76,10 +76,8 @@ _KIND_NOUNS = (
     "files?|documents?|docs|screenshots?|images?|pictures?|photos?|scripts?|sheets?|spreadsheets?|recordings?"
     "|tracks?|songs?|clips?|videos?|reports?|notebooks?|sources?|modules?"
 )
-# Formats named by their extension that no tool declares: data tables, office files, camera raws, projects.
-_DATA_KINDS = frozenset("parquet feather avro xls xlsx ods odt rtf docx pptx psd dng cr2 nef arw scriv".split())
 _OTHER_KINDS = frozenset({"jpeg", "tif", "htm", "ipynb", "bak", "tmp", "zip", "tar", "gz"})
-_EXTENSION_WORDS = (TEXT_KINDS | MEDIA_KINDS | _OTHER_KINDS | _DATA_KINDS) - {
+_EXTENSION_WORDS = (TEXT_KINDS | MEDIA_KINDS | _OTHER_KINDS | DATA_FORMATS) - {
     "c", "h", "go", "sh", "env"  # too common as words
 }  # fmt: skip
 _KIND_WORD = re.compile(

@@ -13,11 +13,16 @@ WELL_KNOWN_NAMES = frozenset(
     "Dockerfile Makefile Containerfile Procfile Gemfile Rakefile Vagrantfile Justfile README LICENSE CHANGELOG "
     "CONTRIBUTING AUTHORS NOTICE COPYING".split()
 )
+# Formats named by their extension that no tool declares: data tables, office files, camera raws, projects.
+DATA_FORMATS = frozenset("parquet feather avro xls ods odt rtf psd dng cr2 nef arw scriv".split())
 # ".md" alone names a kind of file, not a dotfile ("all .md files", "every .py under src").
-_EXTENSIONS = frozenset(
-    "md txt rst csv tsv json jsonl yaml yml toml ini cfg log py js ts c h cpp rs go java sh html xml sql "
-    "png jpg jpeg gif bmp tiff tif heic webp svg wav mp3 flac ogg m4a opus aac pdf docx xlsx pptx epub mp4 mkv mov "
-    "avi webm ipynb bak tmp zip gz tar parquet feather avro xls ods odt rtf psd dng cr2 nef arw scriv".split()
+_EXTENSIONS = (
+    frozenset(
+        "md txt rst csv tsv json jsonl yaml yml toml ini cfg log py js ts c h cpp rs go java sh html xml sql "
+        "png jpg jpeg gif bmp tiff tif heic webp svg wav mp3 flac ogg m4a opus aac pdf docx xlsx pptx epub mp4 mkv mov "
+        "avi webm ipynb bak tmp zip gz tar".split()
+    )
+    | DATA_FORMATS
 )
 _URL = re.compile(r"\bhttps?://[^\s\"'<>]+", re.I)
 _QUOTED = re.compile(
