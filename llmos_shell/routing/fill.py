@@ -193,7 +193,7 @@ def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
 _QUESTION_LEAD = re.compile(r"^[\s,:;?!.\-\u2013\u2014]*(?:(?:and\s+)?(?:tell|show)\s+me\s+|and\s+)?", re.I)
 _ASKS = re.compile(r"(?:" + _OPENERS + r"|whether|if)\b", re.I)  # what opens a question, or asks one
 _TELL_ME = re.compile(
-    r"^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:tell|show)\s+(?:me\s+|(?=what|which|who|how|whether|if)\b)",
+    r"^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:tell|show)\s+(?:me\s+|(?=(?:what|which|who|how|whether|if)\b))",
     re.I,
 )
 # A question that names its file last: "what colour is the car in ./lot.jpg".
