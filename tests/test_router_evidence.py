@@ -38,6 +38,16 @@ def test_a_word_only_one_tool_uses_outweighs_a_shared_one() -> None:
 def test_generic_arguments_replace_literals() -> None:
     assert generic_arguments("save 'call mom' in reminders/today.md") == "save 'something' in notes.txt"
     assert generic_arguments("hello there") == "hello there"
+    # a colon's payload is what to act on, not what the request does
+    assert generic_arguments("draft this into a.txt: Hi Claire, the photos are ready to view") == (
+        "draft this into notes.txt: something"
+    )
+    assert generic_arguments("quick question: what is the capital of Peru?") == (
+        "quick question: what is the capital of Peru?"
+    )
+    assert generic_arguments("convert it: ffmpeg -i song.wav -b:a 192k song.mp3") == (
+        "convert it: ffmpeg -i recording.wav -b:a 192k recording.wav"
+    )
 
 
 # -- copy-only arguments ---------------------------------------------------------

@@ -297,6 +297,26 @@ def test_recall_keys_lose_asides_and_dangling_words(text: str, want: str) -> Non
     assert fill_arguments(spec, text).arguments == {"query": want}
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("forget the locker code I gave you, facilities changed all of them", "the locker code"),
+     ("you can forget my ex's work schedule, doesn't matter anymore", "my ex's work schedule"),
+     ("forget my old address please, I moved already to new apartment", "my old address"),
+     ("forget my car, my bike", "my car"),
+     ("forget the name of my accountant a while back", "the name of my accountant"),
+     ("forget my preferences from before", "my preferences")],
+)  # fmt: skip
+def test_search_keys_end_before_a_comment_on_them(text: str, want: str) -> None:
+    spec = tool_spec("memory.forget", {"query": ""}, ["query"], ("forget {query}", "you can forget {query}"))
+    assert fill_arguments(spec, text).arguments == {"query": want}
+
+
+def test_a_colon_payload_is_the_users_exact_words() -> None:
+    spec = tool_spec("speech.speak", {"text": ""}, ["text"], ("say {text}", "please read this aloud"))
+    got = fill_arguments(spec, "say this out loud for the break room: Please wash your hands.").arguments
+    assert got == {"text": "Please wash your hands"}
+
+
 def test_long_runs_of_punctuation_are_read_in_one_pass() -> None:
     # each of these took seconds to minutes when a pattern retried a run from each of its characters
     from llmos_shell.routing.literals import extract_literals
@@ -308,6 +328,7 @@ def test_long_runs_of_punctuation_are_read_in_one_pass() -> None:
     assert content_span("remember that " + ", " * 20000, words) is None
     assert content_span("remember that the cat sat" + " i" * 20000, words) is not None
     assert first_clause("my car" + ", i" * 13000) == "my car"
+    assert first_clause("my car" + " " * 40000 + "i told you") is not None
 
 
 def test_a_source_said_before_the_question_like_the_templates_do() -> None:

@@ -178,14 +178,16 @@ def _strip(value: str) -> str:
 
 def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
     """A free-text slot: the quoted text inside it, else the words after "the phrase" and the like,
-    or after a short head and a colon ("the following: the build is done"). ``True``: quoted."""
+    or after a short head and a colon ("the following: the build is done"). ``True``: the user's
+    exact words, quoted or introduced by a colon, to be kept whole."""
     for quoted in lit.quoted:
         if quoted in value:
             return quoted, True
     head, sep, tail = value.partition(": ")
     if sep and tail.strip() and (_INTRO_HEAD.fullmatch(head.strip()) or
                                  (len(head.split()) >= 2 and len(tail.split()) >= 2)):  # fmt: skip
-        value = tail  # "announce {over the speakers: class starts at nine}"; "TODO: fix it" stays whole
+        # "announce {over the speakers: class starts at nine}"; "TODO: fix it" stays whole
+        return tail, True
     return _TEXT_INTRO.sub("", value), False
 
 
@@ -402,10 +404,10 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                     if not (value := command_in(text) or ""):
                         continue
             elif _free_text_param(spec, name, schema):
-                value, was_quoted = _free_text(value, lit)
-                if not was_quoted and name == "question":
+                value, exact = _free_text(value, lit)
+                if not exact and name == "question":
                     value = _whole_question(text, value)
-                if not was_quoted:  # quoted text is the user's exact words; the rest is trimmed below
+                if not exact:  # quoted text or a colon's payload is the user's exact words; the rest is trimmed below
                     untrimmed.append(name)
             result.arguments[name] = _coerce(value, schema)
             result.sources[name] = "slot"
@@ -454,7 +456,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     # and around the other arguments ("FIXME {inside the tests folder}" once tests is the folder).
     for name in untrimmed:
         others = [str(v) for n, v in result.arguments.items() if n != name]
-        value = trim_span(str(result.arguments[name]), command_words(spec.examples, name), others,
+        value = str(result.arguments[name])
+        value = first_clause(value) if name in QUERY_NAMES else value  # "my old address please, I moved"
+        value = trim_span(value, command_words(spec.examples, name), others,
                           question=name == "question", topic=markers(spec.examples, name),
                           scoped=_scoped(spec, name))  # fmt: skip
         value = first_clause(value) if name in QUERY_NAMES else value

@@ -78,12 +78,30 @@ def generic_arguments(text: str, lit: Literals | None = None) -> str:
     request does, without what it is about.
     """
     lit = lit or extract_literals(text)
+    head, sep, tail = text.partition(": ")
+    if sep and _PAYLOAD_HEAD_WORDS[0] <= len(head.split()) <= _PAYLOAD_HEAD_WORDS[1] and _is_payload(tail):
+        text = f"{head}: {_FILLERS['text']}"  # "draft this into a.txt: Hi Claire, ..." -> "... a.txt: something"
     for value in lit.quoted:
         text = text.replace(value, _FILLERS["text"])
     for value in sorted((*lit.paths, *lit.globs), key=len, reverse=True):
         kind = kind_of(value)
         text = text.replace(value, _FILLERS["pattern"] if "*" in value else sample_file({kind} if kind else set()))
     return text
+
+
+_PAYLOAD_HEAD_WORDS = (1, 16)
+_PAYLOAD_MIN_WORDS = 5
+_QUESTION_START = re.compile(r"(?:what|who|where|when|why|how|which|whose|is|are|do|does|did|can|could|should)\b", re.I)
+
+
+def _is_payload(tail: str) -> bool:
+    """Words after a colon that are content to act on (a text to save, say or keep), not a
+    question or a command line."""
+    from .commands import spelled_out
+
+    tail = tail.strip()
+    return (len(tail.split()) >= _PAYLOAD_MIN_WORDS and not tail.endswith("?")
+            and not _QUESTION_START.match(tail) and not spelled_out(tail))  # fmt: skip
 
 
 class Embedder:

@@ -279,14 +279,26 @@ _NEW_CLAUSE = re.compile(
 
 
 _DANGLING = re.compile(r"(?:\s+(?:did|do|does|is|was|are|were|have|had|i|you))+$", re.I)
+# How the thing came up, said after it: "the locker code *I gave you*", "my accountant *a while back*".
+_TOLD_YOU = re.compile(
+    r"(?:\s+(?:that|which))?\s+(?:i|we)\s+(?:told|gave|sent|showed|mentioned|said|saved)(?:\s+(?:it|them))?"
+    r"(?:\s+(?:to\s+)?you)?(?:\s+about)?(?=\s*$|\s+(?:earlier|before|last|a\s+while|the\s+other))",
+    re.I,
+)
+_WHEN_SAID = re.compile(r"(?:\s+from)?\s+(?:a\s+while\s+(?:back|ago)|earlier|before|last\s+(?:week|month|time|year)"
+                        r"|the\s+other\s+day|yesterday)$", re.I)  # fmt: skip
 
 
 def first_clause(value: str) -> str:
-    """A search key without a clause said after it about it ("my car, I sold it" -> "my car"), nor
-    the words of a question left after it ("citation style *did I*")."""
-    m = _NEW_CLAUSE.search(value)
+    """A search key without a clause said after it about it ("my car, I sold it" -> "my car";
+    "the locker code, facilities changed them" -> "the locker code"), nor how it came up ("the
+    locker code I gave you"), nor the words of a question left after it ("citation style *did I*")."""
+    m = _NEW_CLAUSE.search(value) or re.search(r",\s", value)
     head = value[: m.start()].strip(_EDGE + " ") if m else value
-    value = head if m and head and not is_empty_phrase(head) else value
+    value = head if m and head and len(head.split()) >= 2 and not is_empty_phrase(head) else value
+    for told in (_WHEN_SAID, _TOLD_YOU, _WHEN_SAID) if len(value) <= ASIDE_REACH else ():  # keys are short
+        bare = told.sub("", value).strip()
+        value = bare if bare and not is_empty_phrase(bare) else value
     bare = _DANGLING.sub("", value)
     return bare if bare and not is_empty_phrase(bare) else value
 
