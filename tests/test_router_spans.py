@@ -270,6 +270,12 @@ def test_words_for_where_to_look_are_not_what_to_look_for(text: str, want: str) 
             "In my library, what does the lease say about pets?",
             "what does the lease say about pets",
         ),
+        (
+            ("do my docs tell me {question}", *ASK),
+            "question",
+            "Can my docs tell me how often to take the tablets?",
+            "how often to take the tablets",
+        ),
         (RECALL, "query", "what do you remember about my preferences from before?", "my preferences"),
         (SEARCH, "text", "grep the codebase for TODO in src", "TODO"),
     ],

@@ -104,6 +104,7 @@ def register_tools(register: Any) -> None:
             "you should know that {text}", "just so you know, {text}",
             "note for me: {text}", "save this for later: {text}",
             "{text} - keep that in mind", "{text}. make sure you don't lose that",
+            "remember this correctly: {text}",
         ],
         effects=["write"],
     )  # fmt: skip
@@ -119,6 +120,7 @@ def register_tools(register: Any) -> None:
             "what do you know about {query}", "did I ever tell you about {query}", "have I mentioned {query}",
             "anything saved on {query}?", "tell me what you remember of {query}",
             "search your notes about me for {query}", "what was {query} again?", "fetch the memory about {query}",
+            "{query}? I told you a while ago",
             "who did I say {query} is", "what did I say about {query}", "when did I tell you {query} was",
             "which {query} did I tell you I prefer", "I told you about {query} before, what was it?",
             "what did I save about {query}", "what {query} did I mention", "what did I tell you {query} was",

@@ -234,6 +234,8 @@ def question_beside(text: str, path: str) -> str | None:
 def _whole_question(text: str, value: str) -> str:
     """The question of ``text`` that a question slot holds the end of: "In my library, what does the
     lease say about {pets}?" asks "what does the lease say about pets", not "pets"."""
+    if _ASKS.match(value):  # "do my docs tell me {how often ...}" holds a whole question already
+        return value
     for clause in re.split(r"[,:;]\s+|\s+[-\u2013\u2014]\s+|(?<=\?)\s+", text):
         clause = clause.strip().rstrip("?!. ")
         if value in clause and clause != value and _ASKS.match(clause) and clause.endswith(value):

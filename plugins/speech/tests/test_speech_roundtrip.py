@@ -55,7 +55,9 @@ def test_speak_then_transcribe_through_the_tools(tmp_path, monkeypatch):
 def test_other_formats(tmp_path, fmt):
     import soundfile
 
-    wav = espeak("Please call me back tomorrow afternoon.", tmp_path / "a.wav")
+    # the sentence of the WAV test: a short one ("please call me back tomorrow afternoon") in
+    # espeak-ng's voice is at the edge of what whisper tiny.en hears right, in any format
+    wav = espeak(SENTENCE, tmp_path / "a.wav")
     data, rate = soundfile.read(wav)
     out = tmp_path / f"a.{fmt.lower()}"
     try:
@@ -63,8 +65,8 @@ def test_other_formats(tmp_path, fmt):
     except Exception as exc:  # noqa: BLE001 - libsndfile builds without MP3 writing
         pytest.skip(f"libsndfile cannot write {fmt}: {exc}")
     tr = llmos_speech.transcribe_file(out)
-    print(f"\n[stt] {fmt}: WER {word_error_rate('Please call me back tomorrow afternoon.', tr.text):.3f}")
-    assert word_error_rate("Please call me back tomorrow afternoon.", tr.text) <= 0.35
+    print(f"\n[stt] {fmt}: WER {word_error_rate(SENTENCE, tr.text):.3f}")
+    assert word_error_rate(SENTENCE, tr.text) <= 0.15
     assert tr.backend == "faster-whisper" and tr.duration == pytest.approx(len(data) / rate, abs=0.1)
 
 
