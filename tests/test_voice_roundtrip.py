@@ -44,7 +44,8 @@ def words(text: str) -> set[str]:
 
 
 def test_spoken_question_gets_a_model_answer_spoken_back(isolated: Path) -> None:
-    data, spoken = ask_aloud(isolated, "Open agenda.md and tell me when the meeting is.")
+    # "Open agenda.md and ..." in espeak-ng's voice loses its first words to whisper tiny.en on this machine
+    data, spoken = ask_aloud(isolated, "Open the file agenda.md and tell me when the meeting is.")
     read = [c for c in data["tool_calls"] if c["tool"] == "files.read"]
     assert read and read[0]["ok"] and "noon on Friday" in read[0]["output"]
     assert not data["direct"] and data["answer"]
