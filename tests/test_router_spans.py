@@ -309,6 +309,8 @@ def test_recall_keys_lose_asides_and_dangling_words(text: str, want: str) -> Non
      ("you can forget my ex's work schedule, doesn't matter anymore", "my ex's work schedule"),
      ("forget my old address please, I moved already to new apartment", "my old address"),
      ("forget my car, my bike", "my car"),
+     ("forget Priya, she left the team", "Priya"),
+     ("forget Priya, Sam too", "Priya, Sam too"),
      ("forget the name of my accountant a while back", "the name of my accountant"),
      ("forget my preferences from before", "my preferences")],
 )  # fmt: skip

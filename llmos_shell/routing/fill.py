@@ -37,7 +37,7 @@ from .spans import (
 )
 from .specs import ToolSpec
 
-__all__ = ["FillResult", "fill_arguments", "match_template", "named_paths"]
+__all__ = ["FillResult", "fill_arguments", "is_question", "match_template", "named_paths"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
@@ -52,6 +52,13 @@ _INTRO_HEAD = re.compile(r"(?:the\s+)?(?:following|this|these|it|that|text|words
 # A request worded as a question: a question word or an auxiliary first, or a "?" last.
 _OPENERS = "what|who|where|when|why|how|which|whose|is|are|was|were|do|does|did|can|could|should|would|will|has|have"
 _QUESTION = re.compile(r"(?i:" + _OPENERS + r")\b.*|.*\?$", re.S)
+
+
+def is_question(text: str) -> bool:
+    """``text`` is worded as a question: a question word or an auxiliary first, or a "?" last."""
+    return _QUESTION.match(text.strip()) is not None
+
+
 _TEXT_INTRO = re.compile(
     r"^(?:(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+"
     r"|(?:whose\s+|with\s+(?:the\s+)?|and\s+(?:the|its)\s+)(?:content|contents|text|body)\s+(?:is\s+|are\s+|:\s*)?)(?=\S)",
@@ -492,7 +499,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             continue
         paths = [str(v) for n, v in result.arguments.items() if spec.is_path(n)]
         asked = question_beside(text, paths[0]) if paths else None
-        if asked is None and (template is None or loose) and _QUESTION.match(text.strip()):
+        if asked is None and (template is None or loose) and is_question(text):
             asked = text.strip().rstrip("?!. ")
         if asked:
             result.arguments[name] = asked

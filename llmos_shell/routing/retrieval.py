@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import paths
+from .commands import spelled_out
+from .fill import is_question
 from .kinds import file_kinds, kind_of, sample_file
 from .lexical import TermIndex
 from .literals import Literals, extract_literals
@@ -91,17 +93,13 @@ def generic_arguments(text: str, lit: Literals | None = None) -> str:
 
 _PAYLOAD_HEAD_WORDS = (1, 16)
 _PAYLOAD_MIN_WORDS = 5
-_QUESTION_START = re.compile(r"(?:what|who|where|when|why|how|which|whose|is|are|do|does|did|can|could|should)\b", re.I)
 
 
 def _is_payload(tail: str) -> bool:
     """Words after a colon that are content to act on (a text to save, say or keep), not a
     question or a command line."""
-    from .commands import spelled_out
-
     tail = tail.strip()
-    return (len(tail.split()) >= _PAYLOAD_MIN_WORDS and not tail.endswith("?")
-            and not _QUESTION_START.match(tail) and not spelled_out(tail))  # fmt: skip
+    return len(tail.split()) >= _PAYLOAD_MIN_WORDS and not is_question(tail) and not spelled_out(tail)
 
 
 class Embedder:

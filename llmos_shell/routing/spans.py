@@ -280,7 +280,7 @@ _NEW_CLAUSE = re.compile(
 
 _DANGLING = re.compile(r"(?:\s+(?:did|do|does|is|was|are|were|have|had|i|you))+$", re.I)
 # How the thing came up, said after it: "the locker code *I gave you*", "my accountant *a while back*".
-_TOLD_YOU = re.compile(
+_CAME_UP = re.compile(
     r"(?:\s+(?:that|which))?\s+(?:i|we)\s+(?:told|gave|sent|showed|mentioned|said|saved)(?:\s+(?:it|them))?"
     r"(?:\s+(?:to\s+)?you)?(?:\s+about)?(?=\s*$|\s+(?:earlier|before|last|a\s+while|the\s+other))",
     re.I,
@@ -293,12 +293,16 @@ def first_clause(value: str) -> str:
     """A search key without a clause said after it about it ("my car, I sold it" -> "my car";
     "the locker code, facilities changed them" -> "the locker code"), nor how it came up ("the
     locker code I gave you"), nor the words of a question left after it ("citation style *did I*")."""
-    m = _NEW_CLAUSE.search(value) or re.search(r",\s", value)
-    head = value[: m.start()].strip(_EDGE + " ") if m else value
-    value = head if m and head and len(head.split()) >= 2 and not is_empty_phrase(head) else value
-    for told in (_WHEN_SAID, _TOLD_YOU, _WHEN_SAID) if len(value) <= ASIDE_REACH else ():  # keys are short
-        bare = told.sub("", value).strip()
-        value = bare if bare and not is_empty_phrase(bare) else value
+    m = _NEW_CLAUSE.search(value)
+    comma = None if m else re.search(r",\s", value)  # a bare comma ends a key of two words or more
+    cut = m or comma
+    head = value[: cut.start()].strip(_EDGE + " ") if cut else value
+    if cut and head and not is_empty_phrase(head) and (m or len(head.split()) >= 2):
+        value = head
+    if len(value) <= ASIDE_REACH:  # keys are short; a pasted page is left as it is
+        for said in (_WHEN_SAID, _CAME_UP, _WHEN_SAID):
+            bare = said.sub("", value).strip()
+            value = bare if bare and not is_empty_phrase(bare) else value
     bare = _DANGLING.sub("", value)
     return bare if bare and not is_empty_phrase(bare) else value
 
