@@ -37,7 +37,7 @@ from .spans import (
 )
 from .specs import ToolSpec
 
-__all__ = ["FillResult", "fill_arguments", "is_question", "match_template", "named_paths"]
+__all__ = ["FillResult", "after_colon", "fill_arguments", "is_question", "match_template", "named_paths"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
@@ -253,7 +253,7 @@ def _whole_question(text: str, value: str) -> str:
 AFTER_COLON_HEAD = 16  # "my eyes are tired, read this out to me: ..." still introduces what follows
 
 
-def _after_colon(text: str) -> str | None:
+def after_colon(text: str) -> str | None:
     """The words after a request's first ": " (the payload of "say this: ...")."""
     head, sep, tail = text.partition(": ")
     tail = _strip(tail)
@@ -449,7 +449,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             result.arguments[name] = command
             result.sources[name] = "literal"
         elif (_type(schema) == "string" and "enum" not in schema and name in required
-              and (after := _after_colon(text)) and after not in used):  # fmt: skip
+              and (after := after_colon(text)) and after not in used):  # fmt: skip
             # "read aloud: the oven is ready", "search my notes: when is the deadline"
             result.arguments[name] = after
             result.sources[name] = "literal"

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import paths
 from .commands import spelled_out
-from .fill import is_question
+from .fill import after_colon, is_question
 from .kinds import file_kinds, kind_of, sample_file
 from .lexical import TermIndex
 from .literals import Literals, extract_literals
@@ -80,8 +80,8 @@ def generic_arguments(text: str, lit: Literals | None = None) -> str:
     request does, without what it is about.
     """
     lit = lit or extract_literals(text)
-    head, sep, tail = text.partition(": ")
-    if sep and _PAYLOAD_HEAD_WORDS[0] <= len(head.split()) <= _PAYLOAD_HEAD_WORDS[1] and _is_payload(tail):
+    head, _, tail = text.partition(": ")
+    if after_colon(text) is not None and _is_payload(tail):
         text = f"{head}: {_FILLERS['text']}"  # "draft this into a.txt: Hi Claire, ..." -> "... a.txt: something"
     for value in lit.quoted:
         text = text.replace(value, _FILLERS["text"])
@@ -91,7 +91,6 @@ def generic_arguments(text: str, lit: Literals | None = None) -> str:
     return text
 
 
-_PAYLOAD_HEAD_WORDS = (1, 16)
 _PAYLOAD_MIN_WORDS = 5
 
 
