@@ -707,16 +707,25 @@ class MemoryStore(IndexLifecycle):
         """
         self._require_writable()
         with self._mutex:
-            assert self._flock is not None
-            self._flock.acquire()
-            try:
-                self._sync()
-                assert self._conn is not None
-                with dbm.transaction(self._conn, immediate=False):
-                    self._catch_up()
-                self._save(raise_errors=True)
-            finally:
-                self._flock.release()
+            self._save_current(raise_errors=True)
+
+    def _save_current(self, raise_errors: bool) -> None:
+        """Catch up to the latest committed change, then save (mutex held, writer lock taken here).
+
+        Saving only a caught-up index matters when several processes share the store: an index
+        saved from an older view would replace a newer one another process saved meanwhile, and
+        the next open would replay the difference from SQLite.
+        """
+        assert self._flock is not None and self._conn is not None
+        self._flock.acquire()
+        try:
+            self._sync()
+            with dbm.transaction(self._conn, immediate=False):
+                current = self._catch_up()
+            if current:
+                self._save(raise_errors=raise_errors)
+        finally:
+            self._flock.release()
 
     def rebuild_index(self) -> None:
         """Throw the index away and rebuild it from SQLite (what ``verify`` failures call for)."""
@@ -838,8 +847,8 @@ class MemoryStore(IndexLifecycle):
                 and self._applied_seq != self._saved_seq
                 and self._conn is not None
             ):
-                with contextlib.suppress(StoreError):
-                    self._save(raise_errors=False)
+                with contextlib.suppress(StoreError, sqlite3.Error):
+                    self._save_current(raise_errors=False)
             self._shutdown()
 
     def _shutdown(self) -> None:

@@ -179,6 +179,22 @@ def test_h4_two_processes_adding_at_once_lose_nothing(tmp_path):
         assert s.verify().ok
 
 
+def test_h4_closing_an_older_view_keeps_the_newer_saved_index(tmp_path):
+    # A session whose view fell behind (it last read at seq 5) closes after another session
+    # saved the index at seq 10: closing must not put the older index back.
+    path = tmp_path / "mem"
+    MemoryStore.open(path, embedder=HashEmbedder()).close()
+    older = MemoryStore.open(path, embedder=HashEmbedder())
+    with MemoryStore.open(path, embedder=HashEmbedder()) as writer:
+        writer.add_many([{"text": f"first batch {i}"} for i in range(5)])
+        older.search("batch", k=3)  # catches up to seq 5; nothing saved yet
+        writer.add_many([{"text": f"second batch {i}"} for i in range(5)])
+    older.close()
+    with MemoryStore.open(path, embedder=HashEmbedder()) as s:
+        assert s.notices == []  # nothing replayed: the saved index covers all ten
+        assert s.stats()["index_vectors"] == 10
+
+
 def test_h5_search_while_another_thread_adds_and_forgets(store):
     store.add_many([{"text": f"seed memory {i}"} for i in range(50)])
     errors: list[BaseException] = []
