@@ -44,8 +44,9 @@ def words(text: str) -> set[str]:
 
 
 def test_spoken_question_gets_a_model_answer_spoken_back(isolated: Path) -> None:
-    # "Open agenda.md and ..." in espeak-ng's voice loses its first words to whisper tiny.en on this machine
-    data, spoken = ask_aloud(isolated, "Open the file agenda.md and tell me when the meeting is.")
+    # said the way people say file names aloud: whisper tiny.en hears espeak-ng's "agenda.md" as "again to .md",
+    # and "Open agenda.md and ..." loses its first words
+    data, spoken = ask_aloud(isolated, "Please open the file agenda dot md and tell me when the meeting is.")
     read = [c for c in data["tool_calls"] if c["tool"] == "files.read"]
     assert read and read[0]["ok"] and "noon on Friday" in read[0]["output"]
     assert not data["direct"] and data["answer"]
