@@ -71,6 +71,7 @@ _LEADING_ARTICLES = re.compile(
 )
 # A pronoun in a name slot ("can you find it in ~/Downloads") refers to a name said before it.
 _PRONOUNS = frozenset("it them this that these those one".split())
+_OBJECTS = _PRONOUNS | {"me", "us"}  # what a path slot may hold beside a named file: "a.txt, show {me} please"
 _TRAILING_NOUNS = re.compile(r"\s+(?:" + "|".join(sorted(FOLDER_WORDS)) + r"|files?)$", re.I)
 # Politeness a request may end with, after the last slot of a template.
 _TRAILING_FILLER = r"(?:[\s,]+(?:please|for me|thanks|thank you|now|right now|again))*"
@@ -366,9 +367,12 @@ def _patterns(text: str, lit: Literals) -> list[str]:
 
 
 def _path_in(value: str, lit: Literals) -> str | None:
+    """The path ``value`` names; where the request also says where that file is ("cat README.md?
+    it's at ~/code/analytics/README.md"), the fuller path."""
     for p in (*lit.paths, *lit.globs):
         if p in value:
-            return p
+            fuller = [q for q in lit.paths if q.endswith("/" + p.lstrip("./"))]
+            return fuller[0] if len(fuller) == 1 else p
     return None
 
 
@@ -443,7 +447,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"
                 used.add(pool[0])
-                if result.rejected.get(name, "").lower() in _PRONOUNS:  # "show me what's in {it}" + ./a.txt
+                if result.rejected.get(name, "").lower() in _OBJECTS:  # "show me what's in {it}" + ./a.txt
                     del result.rejected[name]
         elif name in GENERATED and name in required and (command := command_in(text, with_arguments=True)):
             result.arguments[name] = command
