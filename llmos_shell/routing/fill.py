@@ -174,6 +174,14 @@ def match_template(examples: Sequence[str], text: str, *, loose: bool = False,
     return best[1], best[2]
 
 
+def template_coverage(template: str, text: str) -> float:
+    """How much of ``text`` a matched template's fixed words spell: "what did I say {query} was"
+    spells more of "what did i say the pediatrician's name was" than "say {text}" does."""
+    compiled = _template_regex(template)
+    letters = sum(len(w) for w in text.split())
+    return min(1.0, compiled[1] / letters) if compiled and letters else 0.0
+
+
 def _unmask(value: str, masks: dict[str, str]) -> str:
     for mask, original in masks.items():
         value = value.replace(mask, original)

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import ToolError
 from .commands import spelled_out
-from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, named_paths
+from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, named_paths, template_coverage
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
@@ -33,6 +33,7 @@ __all__ = ["DEFAULTS", "RouteDecision", "Router"]
 DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False, "none_margin": 0.02}
 
 TEMPLATE_BONUS = 0.04  # a template of the tool matched, with every path slot holding a path
+COVERAGE_BONUS = 0.05  # ... plus this times the share of the request its fixed words spell
 LOOSE_BONUS = 0.02  # only its loose form did (the last words before the slot; fill.py)
 REJECTED_PENALTY = 0.05  # a template matched but put words that are not a path into a path slot
 MISSING_PATH_PENALTY = 0.04  # a required path argument has nothing in the request to copy
@@ -216,7 +217,7 @@ class Router:
         elif f.template is not None and kind >= 0 and not wrong_shape and not how_to:
             # a template holding a file the tool cannot take, or a folder for a file, is no evidence;
             # nor is one that "how do I search for a file by name" holds: it asks, it does not command
-            score += LOOSE_BONUS if f.loose else TEMPLATE_BONUS
+            score += LOOSE_BONUS if f.loose else TEMPLATE_BONUS + COVERAGE_BONUS * template_coverage(f.template, text)
         if any(spec.is_path(n) or n in PATTERN_NAMES for n in f.missing):  # no file, nor a name to find
             score -= MISSING_PATH_PENALTY
         elif f.missing:
