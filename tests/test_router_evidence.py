@@ -434,3 +434,21 @@ def test_advice_weak_commands_and_named_folders(router: Router, text: str, tool:
 def test_a_pattern_slot_holding_text_is_no_pattern() -> None:
     f = fill_arguments(FIND, "locate the text ORDER-7781")
     assert "pattern" not in f.arguments and "pattern" in f.rejected
+
+
+READ = tool_spec("files.read", {"path": ""}, ["path"], ("show {path}", "cat {path}"), ("path",))
+
+
+def test_a_named_file_beside_show_me_and_a_fuller_path_for_it() -> None:
+    f = fill_arguments(READ, "the reviewer comment is in reviews/reviewer2.txt, show me please")
+    assert f.arguments == {"path": "reviews/reviewer2.txt"} and not f.rejected  # "me" is no misread path
+    f = fill_arguments(READ, "cat README.md in the dbt project? it's at ~/code/analytics/README.md")
+    assert f.arguments == {"path": "~/code/analytics/README.md"}
+
+
+def test_a_template_spelling_more_of_the_request_covers_more_of_it() -> None:
+    from llmos_shell.routing.fill import template_coverage
+
+    text = "what did i say the pediatrician's name was"
+    assert template_coverage("what did I say {query} was", text) > 3 * template_coverage("say {text}", text) > 0
+    assert template_coverage("say {text}", "") == 0.0 and template_coverage("no slots here", text) == 0.0
