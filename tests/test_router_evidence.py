@@ -444,6 +444,8 @@ def test_a_named_file_beside_show_me_and_a_fuller_path_for_it() -> None:
     assert f.arguments == {"path": "reviews/reviewer2.txt"} and not f.rejected  # "me" is no misread path
     f = fill_arguments(READ, "cat README.md in the dbt project? it's at ~/code/analytics/README.md")
     assert f.arguments == {"path": "~/code/analytics/README.md"}
+    f = fill_arguments(READ, "show /etc/hosts, a copy is at /backup/etc/hosts")
+    assert f.arguments == {"path": "/etc/hosts"}  # a path with its folders is where it says
 
 
 def test_a_template_spelling_more_of_the_request_covers_more_of_it() -> None:

@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import ToolError
 from .commands import command_in
 from .kinds import kind_pattern
-from .literals import Literals, extract_literals, has_separator, looks_like_path, word_spans
+from .literals import Literals, basename, extract_literals, has_separator, looks_like_path, word_spans
 from .spans import (
     AUXILIARIES,
     FOLDER_WORDS,
@@ -375,11 +375,11 @@ def _patterns(text: str, lit: Literals) -> list[str]:
 
 
 def _path_in(value: str, lit: Literals) -> str | None:
-    """The path ``value`` names; where the request also says where that file is ("cat README.md?
-    it's at ~/code/analytics/README.md"), the fuller path."""
+    """The path ``value`` names; where it is a bare file name the request also gives with its
+    folders ("cat README.md? it's at ~/code/analytics/README.md"), the fuller path."""
     for p in (*lit.paths, *lit.globs):
         if p in value:
-            fuller = [q for q in lit.paths if q.endswith("/" + p.lstrip("./"))]
+            fuller = [] if has_separator(p) else [q for q in lit.paths if q != p and basename(q) == p]
             return fuller[0] if len(fuller) == 1 else p
     return None
 
