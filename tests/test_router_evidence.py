@@ -454,3 +454,19 @@ def test_a_template_spelling_more_of_the_request_covers_more_of_it() -> None:
     text = "what did i say the pediatrician's name was"
     assert template_coverage("what did I say {query} was", text) > 3 * template_coverage("say {text}", text) > 0
     assert template_coverage("say {text}", "") == 0.0 and template_coverage("no slots here", text) == 0.0
+
+
+def test_the_speakers_own_verbs_after_did_or_have_are_a_term() -> None:
+    assert {"i_say", "say"} <= terms("what time did I say our standup is?")
+    assert "i_mention" in terms("have I mentioned my dentist?")
+    # a statement ("I prefer tea") or a how-to ("how do I run it") is no question of what was said
+    assert not {t for t in terms("I prefer tea, and how do I run a script?") if t.startswith("i_")}
+    index = TermIndex([("memory.recall", "what did I say {query} was"), ("speech.speak", "say {text}"),
+                       ("files.read", "read {path}")])  # fmt: skip
+    scores = index.scores("what time did I say the standup is")
+    assert scores["memory.recall"] > scores["speech.speak"]
+
+
+@pytest.mark.parametrize("text", ["What time did I say our standup is?", "what did i say the pediatrician's name was"])
+def test_what_did_i_say_is_recall(router: Router, text: str) -> None:
+    assert router.route(text).tool == "memory.recall"

@@ -97,14 +97,27 @@ def _lead(masked: str) -> str | None:
     return None
 
 
+_RECALLING = re.compile(r"\b(?:did|have|had)\s+i\s+([a-z]+)")  # "what did I say", not "I prefer tea"
+
+
+def _first_person(masked: str) -> set[str]:
+    """The speaker's own verbs after "did", "have" or "had" (``i_say`` in "what did I say the code
+    was", ``i_mention`` in "have I mentioned my dentist"): "I" is a stop word, yet "did I say" asks
+    of what was said, where "say" alone ("say hello") is a command to speak. A statement ("I prefer
+    tea") or a how-to ("how do I run a script") says nothing of what was said."""
+    verbs = _RECALLING.findall(masked.lower())
+    return {"i_" + stem(v) for v in verbs if v not in _STOP and v not in _PREAMBLE}
+
+
 def terms(text: str) -> set[str]:
-    """Stemmed content words of ``text``, its adjacent word pairs (``read_aloud``) and its lead word."""
+    """Stemmed content words of ``text``, its adjacent word pairs (``read_aloud``), the speaker's own
+    verbs (``i_say``) and its lead word."""
     masked = _masked(text)
-    return _terms(_words(masked), _lead(masked))
+    return _terms(_words(masked), _lead(masked), masked)
 
 
-def _terms(words: list[str], first: str | None = None) -> set[str]:
-    out = set(words) | {f"{a}_{b}" for a, b in pairwise(words)}
+def _terms(words: list[str], first: str | None = None, masked: str = "") -> set[str]:
+    out = set(words) | {f"{a}_{b}" for a, b in pairwise(words)} | _first_person(masked)
     if first:
         out.add(first)
     return out
@@ -136,7 +149,7 @@ class TermIndex:
         """
         masked = _named_folders_masked(_masked(text))
         words = _words(masked)
-        weight = {t: self.idf[t] for t in _terms(words, _lead(masked)) if self.idf.get(t, 0.0) > 0.0}
+        weight = {t: self.idf[t] for t in _terms(words, _lead(masked), masked) if self.idf.get(t, 0.0) > 0.0}
         if words and words[0] in weight:
             weight[words[0]] *= LEAD_WEIGHT  # "ask ...", "forget ...": a command's first word says the most
         total = sum(weight.values()) + PRIOR_WEIGHT
