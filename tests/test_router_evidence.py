@@ -470,3 +470,10 @@ def test_the_speakers_own_verbs_after_did_or_have_are_a_term() -> None:
 @pytest.mark.parametrize("text", ["What time did I say our standup is?", "what did i say the pediatrician's name was"])
 def test_what_did_i_say_is_recall(router: Router, text: str) -> None:
     assert router.route(text).tool == "memory.recall"
+
+
+def test_a_tool_missing_its_file_gives_way_to_one_the_request_fills(router: Router) -> None:
+    text = "what colour did I say Odile's eyes were?"
+    ranked, fills = router.rank(text)
+    assert ranked[0].tool == "vision.describe" and fills["vision.describe"].missing == ["path"]  # type: ignore[union-attr]
+    assert router.route(text).tool == "memory.recall"

@@ -61,6 +61,7 @@ PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that 
 QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
 COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
 SHORTLIST = 6
+FILLED_MARGIN = 0.02  # an unsure tool missing a required argument gives way to one this close that has them all
 
 
 def _shape(value: str, text: str = "") -> str:
@@ -91,6 +92,10 @@ def _holds_paths(f: FillResult, named: list[str]) -> bool:
     """A command or quoted argument holds the request's paths ("run wc -l notes.txt")."""
     return any(f.sources.get(n) != "span" and any(p in str(v) for p in named) and str(v) not in named
                and len(str(v).split()) > 1 for n, v in f.arguments.items())  # fmt: skip
+
+
+def _missing(f: FillResult | None) -> bool:
+    return f is None or bool(f.missing)
 
 
 def _wrong_shape(spec: ToolSpec, name: str, value: Any, text: str = "") -> bool:
@@ -150,8 +155,10 @@ class Router:
     decides alone. Otherwise, with ``model_choice`` and a kernel, the model picks
     among the top ``k`` candidates and "none" under a grammar (off by default: the
     135M model picked worse than retrieval, see docs/routing.md); without it the
-    best-scored candidate stands. An unsure tool that leads "no tool" by less than
-    ``none_margin``, or whose required arguments cannot be filled, becomes "no tool".
+    best-scored candidate stands. An unsure tool whose required arguments cannot be
+    filled gives way to a close runner-up that has them all (``FILLED_MARGIN``); one
+    that leads "no tool" by less than ``none_margin``, or still misses arguments,
+    becomes "no tool".
     """
 
     def __init__(self, specs: Sequence[ToolSpec], *, kernel: Any = None, embedder: Embedder | None = None,
@@ -274,6 +281,12 @@ class Router:
             if picked is not None:
                 chosen, by = picked, "model"
         none_score = next((c.score for c in ranked if c.tool == NO_TOOL), None)
+        if not sure and by == "retrieval" and chosen != NO_TOOL and _missing(fills.get(chosen)):
+            # "what colour did I say Odile's eyes were?" names no picture: the next tool it fills wholly
+            nxt = next((c for c in ranked[1:3] if c.tool != NO_TOOL and not _missing(fills.get(c.tool))), None)
+            if nxt is not None and top.score - nxt.score <= FILLED_MARGIN \
+                    and (none_score is None or nxt.score > none_score):  # fmt: skip
+                chosen, top = nxt.tool, nxt
         note = ""
         if not sure and by == "retrieval" and chosen != NO_TOOL and none_score is not None \
                 and top.score - none_score < self.none_margin:  # fmt: skip
