@@ -477,3 +477,19 @@ def test_a_tool_missing_its_file_gives_way_to_one_the_request_fills(router: Rout
     ranked, fills = router.rank(text)
     assert ranked[0].tool == "vision.describe" and fills["vision.describe"].missing == ["path"]  # type: ignore[union-attr]
     assert router.route(text).tool == "memory.recall"
+
+
+ASK = tool_spec("retrieval.ask", {"question": ""}, ["question"],
+                ("in the glossary I loaded, {question}", "in my library, {question}"))  # fmt: skip
+
+
+def test_a_question_keeps_its_quote_and_is_found_after_a_clause() -> None:
+    f = fill_arguments(ASK, "in the glossary I loaded, what's the definition of an 'active subscriber'?")
+    assert f.arguments == {"question": "what's the definition of an 'active subscriber'"}
+    f = fill_arguments(ASK, "my camera's manual is in the library, how do I turn on eye-AF for animals?")
+    assert f.arguments == {"question": "how do I turn on eye-AF for animals"}
+    from llmos_shell.routing.fill import question_clause
+
+    assert question_clause("the manual is in the library, thanks") is None  # no clause asks anything
+    assert question_clause("how do I reset it?") is None  # nor one after another
+    assert question_clause("it's in my docs. what is the refund window?") == "what is the refund window"

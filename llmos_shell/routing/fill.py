@@ -259,6 +259,23 @@ def _whole_question(text: str, value: str) -> str:
     return value
 
 
+def _closing_quote(value: str, text: str, lit: Literals) -> str:
+    """``value`` with the closing quote mark that stripping took off the quoted text it ends with."""
+    at = text.find(value)
+    after = text[at + len(value) : at + len(value) + 1] if at >= 0 else ""
+    return (
+        value + after if after in "'\"\u2019\u201d" and after and any(value.endswith(q) for q in lit.quoted) else value
+    )
+
+
+def question_clause(text: str) -> str | None:
+    """The last clause of ``text`` that asks a question, after a separator: "my camera's manual is in
+    the library, *how do I turn on eye-AF*?"; None when no clause after the first one asks."""
+    clauses = re.split(r"[,:;]\s+|\s+[-\u2013\u2014]\s+|(?<=[?.!])\s+", text.strip())
+    asked = [c.strip().rstrip("?!. ") for c in clauses[1:] if _ASKS.match(c.strip())]
+    return asked[-1] if asked and len(asked[-1].split()) >= 3 else None
+
+
 AFTER_COLON_HEAD = 16  # "my eyes are tired, read this out to me: ..." still introduces what follows
 
 
@@ -425,7 +442,11 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                     if not (value := command_in(text) or ""):
                         continue
             elif _free_text_param(spec, name, schema):
-                value, exact = _free_text(value, lit)
+                if name == "question" and _ASKS.match(value):
+                    # a question keeps the quote it asks about: "what's the definition of an 'active subscriber'"
+                    exact = False
+                else:
+                    value, exact = _free_text(value, lit)
                 if not exact and name == "question":
                     value = _whole_question(text, value)
                 if not exact:  # quoted text or a colon's payload is the user's exact words; the rest is trimmed below
@@ -483,6 +504,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                           question=name == "question", topic=markers(spec.examples, name),
                           scoped=_scoped(spec, name))  # fmt: skip
         value = first_clause(value) if name in QUERY_NAMES else value
+        value = _closing_quote(value, text, lit) if name == "question" else value
         if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
             del result.arguments[name], result.sources[name]
             result.rejected[name] = value
@@ -494,6 +516,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             span = content_span(text, command_words(spec.examples, name), used_values, question=name == "question",
                                 topic=markers(spec.examples, name), scoped=_scoped(spec, name))  # fmt: skip
             span = _TEXT_INTRO.sub("", span) if span else span
+            if not span and name == "question":  # "the manual is in the library, how do I turn on eye-AF?"
+                span = question_clause(text)
             span = first_clause(span) if span and name in QUERY_NAMES else span
             said = result.rejected.get(name, "").lower().strip(_STRIP)
             pointed = [q for q in lit.quoted if q not in used_values and span and q in span]
