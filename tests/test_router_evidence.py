@@ -493,3 +493,11 @@ def test_a_question_keeps_its_quote_and_is_found_after_a_clause() -> None:
     assert question_clause("the manual is in the library, thanks") is None  # no clause asks anything
     assert question_clause("how do I reset it?") is None  # nor one after another
     assert question_clause("it's in my docs. what is the refund window?") == "what is the refund window"
+
+
+def test_a_question_after_a_file_may_ask_with_its_question_mark_alone() -> None:
+    from llmos_shell.routing.fill import question_beside
+
+    text = "this is microscope picture sample_12.png, there is any crack on the surface?"
+    assert question_beside(text, "sample_12.png") == "there is any crack on the surface"
+    assert question_beside("Does ~/Pictures/cat.jpg look blurry?", "~/Pictures/cat.jpg") is None  # no separator

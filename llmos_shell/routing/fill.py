@@ -231,7 +231,9 @@ def question_beside(text: str, path: str) -> str | None:
     before, after = text[:at], text[at + len(path) :]
     tail = after[_QUESTION_LEAD.match(after).end() :].strip()  # type: ignore[union-attr]
     tail = tail.partition("? ")[0].rstrip("?!. ")  # "which days are marked? just describe it"
-    if tail and len(tail.split()) >= 2 and _ASKS.match(tail) and tail != after.strip():
+    # "sample_12.png, there is any crack on the surface?" asks with its question mark alone
+    marked = re.match(r"\s*[,;:\-\u2013\u2014]\s*[^?]+\?", after) is not None
+    if tail and len(tail.split()) >= 2 and (_ASKS.match(tail) or marked) and tail != after.strip():
         return tail
     head = _TELL_ME.sub("", before.strip())
     if not _ASKS.match(head) or len(head.split()) < 2:
