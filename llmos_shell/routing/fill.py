@@ -265,9 +265,8 @@ def _closing_quote(value: str, text: str, lit: Literals) -> str:
     """``value`` with the closing quote mark that stripping took off the quoted text it ends with."""
     at = text.find(value)
     after = text[at + len(value) : at + len(value) + 1] if at >= 0 else ""
-    return (
-        value + after if after in "'\"\u2019\u201d" and after and any(value.endswith(q) for q in lit.quoted) else value
-    )
+    closes = after and after in "'\"\u2019\u201d" and any(value.endswith(q) for q in lit.quoted)
+    return value + after if closes else value
 
 
 def question_clause(text: str) -> str | None:
