@@ -501,3 +501,21 @@ def test_a_question_after_a_file_may_ask_with_its_question_mark_alone() -> None:
     text = "this is microscope picture sample_12.png, there is any crack on the surface?"
     assert question_beside(text, "sample_12.png") == "there is any crack on the surface"
     assert question_beside("Does ~/Pictures/cat.jpg look blurry?", "~/Pictures/cat.jpg") is None  # no separator
+
+
+REMEMBER = tool_spec("memory.remember", {"text": ""}, ["text"], ("remember that {text}",))
+
+
+def test_a_quote_ending_a_statement_is_part_of_the_text() -> None:
+    f = fill_arguments(REMEMBER, "remember that the book's working title is now 'The Salt Hours'")
+    assert f.arguments == {"text": "the book's working title is now 'The Salt Hours'"}
+    f = fill_arguments(REMEMBER, "remember that 'open sesame'")
+    assert f.arguments == {"text": "open sesame"}  # a bare quote is the text
+
+
+def test_a_search_key_without_the_did_i_say_inside_it() -> None:
+    from llmos_shell.routing.spans import first_clause
+
+    assert first_clause("colour did I say Odile's eyes were") == "Odile's eyes"
+    assert first_clause("tuning did I mention I use for gigs") == "tuning I use for gigs"
+    assert first_clause("did I say the code") == "did I say the code"  # nothing before it: not inside

@@ -192,12 +192,18 @@ def _strip(value: str) -> str:
     return value.rstrip(_STRIP).lstrip(_LEAD_STRIP)
 
 
+# A quote that ends a statement is the value of what it states, and the statement is the text.
+_STATED = re.compile(r"\w\W*\s(?:is|are|was|were)(?:\s+(?:now|still|called|named))?\s*[\"'\u2018\u201c]?$", re.I)
+
+
 def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
     """A free-text slot: the quoted text inside it, else the words after "the phrase" and the like,
     or after a short head and a colon ("the following: the build is done"). ``True``: the user's
     exact words, quoted or introduced by a colon, to be kept whole."""
     for quoted in lit.quoted:
         if quoted in value:
+            if _STATED.search(value[: value.find(quoted)]):  # "the book's working title is now 'The Salt Hours'"
+                return value, True
             return quoted, True
     head, sep, tail = value.partition(": ")
     if sep and tail.strip() and (_INTRO_HEAD.fullmatch(head.strip()) or
@@ -262,10 +268,11 @@ def _whole_question(text: str, value: str) -> str:
 
 
 def _closing_quote(value: str, text: str, lit: Literals) -> str:
-    """``value`` with the closing quote mark that stripping took off the quoted text it ends with."""
+    """``value`` with the closing quote mark that stripping took off the quoted text it ends with
+    (a statement or question around the quote; the bare quote stays bare)."""
     at = text.find(value)
     after = text[at + len(value) : at + len(value) + 1] if at >= 0 else ""
-    closes = after and after in "'\"\u2019\u201d" and any(value.endswith(q) for q in lit.quoted)
+    closes = after and after in "'\"\u2019\u201d" and any(value.endswith(q) and value != q for q in lit.quoted)
     return value + after if closes else value
 
 
@@ -448,6 +455,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                     exact = False
                 else:
                     value, exact = _free_text(value, lit)
+                    value = _closing_quote(value, text, lit)  # "... title is now 'The Salt Hours'"
                 if not exact and name == "question":
                     value = _whole_question(text, value)
                 if not exact:  # quoted text or a colon's payload is the user's exact words; the rest is trimmed below

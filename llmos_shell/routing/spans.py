@@ -289,6 +289,23 @@ _WHEN_SAID = re.compile(r"(?:\s+from)?\s+(?:a\s+while\s+(?:back|ago)|earlier|bef
                         r"|the\s+other\s+day|yesterday)$", re.I)  # fmt: skip
 
 
+# A question of what was said, inside a search key: "tuning *did I mention* I use for gigs".
+_SAID_INSIDE = re.compile(r"\s+(?:did|have|had)\s+i\s+(?:say|said|mention|mentioned|tell\s+you|told\s+you)\s+", re.I)
+
+
+def _without_said(value: str) -> str:
+    """A key without the "did I say" inside it: the words said, when they name the thing ("colour did
+    I say *Odile's eyes*"), or what comes before and after, when they are a clause of their own
+    ("*tuning* did I mention *I use for gigs*")."""
+    m = _SAID_INSIDE.search(value)
+    if not m or not value[: m.start()].strip():
+        return value
+    head, tail = value[: m.start()].strip(), _TRAILING_AUXILIARY.sub("", value[m.end() :]).strip()
+    if not tail:
+        return head
+    return f"{head} {tail}" if tail.lower().startswith(("i ", "we ")) else tail
+
+
 def first_clause(value: str) -> str:
     """A search key without a clause said after it about it ("my car, I sold it" -> "my car";
     "the locker code, facilities changed them" -> "the locker code"), nor how it came up ("the
@@ -300,6 +317,7 @@ def first_clause(value: str) -> str:
     if cut and head and not is_empty_phrase(head) and (m or len(head.split()) >= 2):
         value = head
     if len(value) <= ASIDE_REACH:  # keys are short; a pasted page is left as it is
+        value = _without_said(value)
         for said in (_WHEN_SAID, _CAME_UP, _WHEN_SAID):
             bare = said.sub("", value).strip()
             value = bare if bare and not is_empty_phrase(bare) else value
