@@ -98,6 +98,54 @@ def _missing(f: FillResult | None) -> bool:
     return f is None or bool(f.missing)
 
 
+def _no_tool_evidence(req: _Request) -> float:
+    """A request naming a file ("write the words good luck into card.txt") is rarely small talk; one
+    asking how to do something asks for an answer ("how do I find the area of a circle?")."""
+    if req.advice:  # "is it safe to delete files in /tmp?" asks for advice about a path
+        return HOW_TO_BONUS
+    if req.lit.paths:
+        return -NAMED_FILE_PENALTY
+    return HOW_TO_BONUS if req.how_to else 0.0
+
+
+def _fill_evidence(spec: ToolSpec, f: FillResult, req: _Request, kind: float) -> float:
+    """What copying the arguments showed: a template matched, a path misread, an argument missing."""
+    how_to = (not req.lit.paths and req.how_to) or req.advice
+    score = 0.0
+    wrong_shape = any(_wrong_shape(spec, n, v, req.text) for n, v in f.arguments.items())
+    if wrong_shape:
+        score -= SHAPE_PENALTY
+    if any(n in spec.required for n in f.rejected):
+        score -= REJECTED_PENALTY
+    elif f.template is not None and kind >= 0 and not wrong_shape and not how_to:
+        # a template holding a file the tool cannot take, or a folder for a file, is no evidence;
+        # nor is one that "how do I search for a file by name" holds: it asks, it does not command
+        score += LOOSE_BONUS if f.loose else TEMPLATE_BONUS + COVERAGE_BONUS * template_coverage(f.template, req.text)
+    if any(spec.is_path(n) or n in PATTERN_NAMES for n in f.missing):  # no file, nor a name to find
+        score -= MISSING_PATH_PENALTY
+    elif f.missing:
+        score -= MISSING_TEXT_PENALTY
+    if how_to:  # "how do I insert an image in Word?" asks; naming nothing to act on, it surely does
+        # "how do I run {a python script}": no command line in it is nothing to act on either
+        weak = any(n in GENERATED and not spelled_out(str(v)) for n, v in f.arguments.items())
+        score -= HOW_TO_BONUS if f.missing or weak else HOW_TO_BONUS / 2
+    return score
+
+
+def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
+    """The request's literals in the tool's arguments: a command line, a quote, a pattern, a path."""
+    score = 0.0
+    if any(n in GENERATED and spelled_out(str(v)) for n, v in f.arguments.items()):
+        score += COMMAND_BONUS  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" spells a command out
+    if any(str(v) in req.lit.quoted for n, v in f.arguments.items() if not spec.is_path(n)):
+        score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
+    if any(n in PATTERN_NAMES and "*" in str(v) for n, v in f.arguments.items()):
+        score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
+    if not any(spec.is_path(n) for n in spec.properties) and req.called and not _holds_paths(f, req.called):
+        score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
+    return score
+
+
 def _wrong_shape(spec: ToolSpec, name: str, value: Any, text: str = "") -> bool:
     if not spec.is_path(name) or not isinstance(value, str) or "*" in value:
         return False
@@ -186,25 +234,20 @@ class Router:
 
     # -- scoring ---------------------------------------------------------
     def _evidence(self, c: Candidate, req: _Request) -> tuple[float, FillResult | None]:
-        text, lit, every = req.text, req.lit, req.kinds
+        """``c``'s score with the evidence of the request's own words, and the tool's copy-only fill."""
         if c.tool == NO_TOOL:
-            # a request naming a file ("write the words good luck into card.txt") is rarely small talk;
-            # one asking how to do something asks for an answer ("how do I find the area of a circle?")
-            if req.advice:  # "is it safe to delete files in /tmp?" asks for advice about a path
-                return c.score + HOW_TO_BONUS, None
-            if lit.paths:
-                return c.score - NAMED_FILE_PENALTY, None
-            return c.score + (HOW_TO_BONUS if req.how_to else 0.0), None
+            return c.score + _no_tool_evidence(req), None
         spec = self.specs[c.tool]
-        f = fill_arguments(spec, text, None, literals=lit)
-        how_to = (not lit.paths and req.how_to) or req.advice
-        score = c.score
-        named = every & MEDIA_KINDS
-        kinds = self.kinds[c.tool]
-        kind = 0.0
+        f = fill_arguments(spec, req.text, None, literals=req.lit)
+        kind = self._kind_evidence(spec, f, req)
+        return c.score + kind + _fill_evidence(spec, f, req, kind) + _literal_evidence(spec, f, req), f
+
+    def _kind_evidence(self, spec: ToolSpec, f: FillResult, req: _Request) -> float:
+        """The kinds of file the request names against those the tool declares."""
+        named, kinds, every = req.kinds & MEDIA_KINDS, self.kinds[spec.name], req.kinds
         if named and kinds:
-            kind = KIND_BONUS if named & kinds else 0.0 if same_family(named, kinds) else -KIND_MISMATCH
-        elif (
+            return KIND_BONUS if named & kinds else 0.0 if same_family(named, kinds) else -KIND_MISMATCH
+        if (
             kinds
             and every & TEXT_KINDS
             and any(
@@ -212,36 +255,10 @@ class Router:
                 for n in spec.properties
             )
         ):  # a text file ("notes.md") for a tool that takes images or audio, or writes them ("save it to sign.txt")
-            kind = -KIND_MISMATCH
-        elif named and not kinds and any(spec.is_path(n) for n in spec.properties):
-            kind = -KIND_BONUS / 2
-        score += kind
-        wrong_shape = any(_wrong_shape(spec, n, v, text) for n, v in f.arguments.items())
-        if wrong_shape:
-            score -= SHAPE_PENALTY
-        if any(n in spec.required for n in f.rejected):
-            score -= REJECTED_PENALTY
-        elif f.template is not None and kind >= 0 and not wrong_shape and not how_to:
-            # a template holding a file the tool cannot take, or a folder for a file, is no evidence;
-            # nor is one that "how do I search for a file by name" holds: it asks, it does not command
-            score += LOOSE_BONUS if f.loose else TEMPLATE_BONUS + COVERAGE_BONUS * template_coverage(f.template, text)
-        if any(spec.is_path(n) or n in PATTERN_NAMES for n in f.missing):  # no file, nor a name to find
-            score -= MISSING_PATH_PENALTY
-        elif f.missing:
-            score -= MISSING_TEXT_PENALTY
-        if how_to:  # "how do I insert an image in Word?" asks; naming nothing to act on, it surely does
-            # "how do I run {a python script}": no command line in it is nothing to act on either
-            weak = any(n in GENERATED and not spelled_out(str(v)) for n, v in f.arguments.items())
-            score -= HOW_TO_BONUS if f.missing or weak else HOW_TO_BONUS / 2
-        if any(n in GENERATED and spelled_out(str(v)) for n, v in f.arguments.items()):
-            score += COMMAND_BONUS  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" spells a command out
-        if any(str(v) in lit.quoted for n, v in f.arguments.items() if not spec.is_path(n)):
-            score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
-        if any(n in PATTERN_NAMES and "*" in str(v) for n, v in f.arguments.items()):
-            score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
-        if not any(spec.is_path(n) for n in spec.properties) and req.called and not _holds_paths(f, req.called):
-            score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
-        return score, f
+            return -KIND_MISMATCH
+        if named and not kinds and any(spec.is_path(n) for n in spec.properties):
+            return -KIND_BONUS / 2
+        return 0.0
 
     def rank(self, text: str, lit: Literals | None = None) -> tuple[list[Candidate], dict[str, FillResult | None]]:
         """Candidates re-scored with evidence, best first, and each one's copy-only fill."""
