@@ -519,3 +519,5 @@ def test_a_search_key_without_the_did_i_say_inside_it() -> None:
     assert first_clause("colour did I say Odile's eyes were") == "Odile's eyes"
     assert first_clause("tuning did I mention I use for gigs") == "tuning I use for gigs"
     assert first_clause("did I say the code") == "did I say the code"  # nothing before it: not inside
+    assert first_clause("the name of my accountant") == "my accountant"  # the key is the one named
+    assert first_clause("the name of Priya") == "the name of Priya"

@@ -293,6 +293,9 @@ _WHEN_SAID = re.compile(r"(?:\s+from)?\s+(?:a\s+while\s+(?:back|ago)|earlier|bef
 _SAID_INSIDE = re.compile(r"\s+(?:did|have|had)\s+i\s+(?:say|said|mention|mentioned|tell\s+you|told\s+you)\s+", re.I)
 
 
+_NAME_OF = re.compile(r"^(?:the\s+)?name\s+of\s+", re.I)  # "the name of *my accountant*": the key is the one named
+
+
 def _without_said(value: str) -> str:
     """A key without the "did I say" inside it: the words said, when they name the thing ("colour did
     I say *Odile's eyes*"), or what comes before and after, when they are a clause of their own
@@ -318,6 +321,7 @@ def first_clause(value: str) -> str:
         value = head
     if len(value) <= ASIDE_REACH:  # keys are short; a pasted page is left as it is
         value = _without_said(value)
+        value = _NAME_OF.sub("", value) if len(_NAME_OF.sub("", value).split()) >= 2 else value
         for said in (_WHEN_SAID, _CAME_UP, _WHEN_SAID):
             bare = said.sub("", value).strip()
             value = bare if bare and not is_empty_phrase(bare) else value
