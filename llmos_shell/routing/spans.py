@@ -291,8 +291,6 @@ _WHEN_SAID = re.compile(r"(?:\s+from)?\s+(?:a\s+while\s+(?:back|ago)|earlier|bef
 
 # A question of what was said, inside a search key: "tuning *did I mention* I use for gigs".
 _SAID_INSIDE = re.compile(r"\s+(?:did|have|had)\s+i\s+(?:say|said|mention|mentioned|tell\s+you|told\s+you)\s+", re.I)
-
-
 _NAME_OF = re.compile(r"^(?:the\s+)?name\s+of\s+", re.I)  # "the name of *my accountant*": the key is the one named
 
 
@@ -312,7 +310,9 @@ def _without_said(value: str) -> str:
 def first_clause(value: str) -> str:
     """A search key without a clause said after it about it ("my car, I sold it" -> "my car";
     "the locker code, facilities changed them" -> "the locker code"), nor how it came up ("the
-    locker code I gave you"), nor the words of a question left after it ("citation style *did I*")."""
+    locker code I gave you"), nor a "did I say" inside it ("colour did I say Odile's eyes" ->
+    "Odile's eyes"), nor a leading "the name of", nor the words of a question left after it
+    ("citation style *did I*")."""
     m = _NEW_CLAUSE.search(value)
     comma = None if m else re.search(r",\s", value)  # a bare comma ends a key of two words or more
     cut = m or comma
@@ -321,7 +321,8 @@ def first_clause(value: str) -> str:
         value = head
     if len(value) <= ASIDE_REACH:  # keys are short; a pasted page is left as it is
         value = _without_said(value)
-        value = _NAME_OF.sub("", value) if len(_NAME_OF.sub("", value).split()) >= 2 else value
+        named = _NAME_OF.sub("", value)
+        value = named if len(named.split()) >= 2 else value  # not "the name of Priya" -> "Priya"
         for said in (_WHEN_SAID, _CAME_UP, _WHEN_SAID):
             bare = said.sub("", value).strip()
             value = bare if bare and not is_empty_phrase(bare) else value
