@@ -99,7 +99,7 @@ def _run(shell: Any, settings: Any, text: str | None, *, json_out: bool, yes: bo
             from llmos_speech import speak_to_file
         except ImportError:
             raise UsageError("--speak needs the speech plugin", hint="install llmos-speech (the `all` extra)") from None
-        wav = speak_to_file(result.answer, play=True)
+        wav = speak_to_file(result.answer, play=True, markdown=True)
         result.notices.append(f"spoken answer: {wav}")
         result.spoken = str(wav)
     if json_out:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import Cancelled, ToolError
 from .kernel.base import Kernel, Message
 from .policy.actions import Action, Decision, Provenance
+from .policy.provenance import EchoFilter, wrap_untrusted
 from .tools import Tool, ToolResult
 
 if TYPE_CHECKING:
@@ -265,10 +266,15 @@ class Shell:
             budget = self.settings.model.max_tokens
             if any(call.ok for call in result.tool_calls):
                 budget = min(budget, self.settings.shell.tool_answer_tokens)
+            echo = EchoFilter()  # a small model may copy the untrusted-data frame: keep it out of the answer
             for piece in kernel.chat(messages, max_tokens=budget):
-                pieces.append(piece)
-                if on_text:
-                    on_text(piece)
+                shown = echo.feed(piece)
+                pieces.append(shown)
+                if on_text and shown:
+                    on_text(shown)
+            pieces.append(rest := echo.flush())
+            if on_text and rest:
+                on_text(rest)
         except KeyboardInterrupt:
             raise Cancelled("cancelled: the answer was interrupted (Ctrl-C); nothing was saved") from None
         timings["generation"] = time.perf_counter() - t_gen
@@ -535,8 +541,4 @@ class Shell:
 
 
 def _wrap_untrusted(body: str, tres: ToolResult) -> str:
-    try:
-        from .policy.provenance import wrap_untrusted
-    except ImportError:  # pragma: no cover - the policy package always ships
-        return body
-    return str(wrap_untrusted(body, Provenance(tres.provenance, tres.source or "")))
+    return wrap_untrusted(body, Provenance(tres.provenance, tres.source or ""))

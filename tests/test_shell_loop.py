@@ -64,3 +64,35 @@ def test_split_steps(text: str, steps: list[str]) -> None:
 ])  # fmt: skip
 def test_which_requests_are_answered_by_their_tool_output(isolated: Path, text: str, direct: bool) -> None:
     assert make_shell(ScriptedKernel(), native=False)._output_is_the_answer(text) is direct
+
+
+def test_an_echoed_untrusted_data_frame_is_kept_out_of_the_answer(isolated: Path) -> None:
+    Path("notes.txt").write_text("buy milk\n")
+    kernel = ScriptedKernel(["always"])  # filled in below, once the frame's id is known
+    shell = make_shell(kernel, native=False)
+    shell.settings.shell.answer_after_tools = "always"
+
+    def echo(messages: list[dict[str, str]]) -> str:
+        frame = [line for line in messages[-1]["content"].split("\n") if line.startswith("<<end-untrusted-data")]
+        return f"The line:\n{frame[0]}\n\u2502 buy milk\nYou need to buy milk."
+
+    kernel.queue.clear()
+    kernel.enqueue(echo)
+    streamed: list[str] = []
+    result = shell.turn("/files.read notes.txt", on_text=streamed.append)
+    assert result.answer == "The line:\nbuy milk\nYou need to buy milk."
+    assert "".join(streamed).strip() == result.answer  # what streamed is what was kept
+    assert shell.history[-1]["content"] == result.answer
+
+
+def test_the_same_data_gives_the_same_prompt(isolated: Path) -> None:
+    """The untrusted-data id is derived from the data, so a seeded model answers the same way twice."""
+    Path("notes.txt").write_text("buy milk\n")
+    prompts = []
+    for _ in range(2):
+        kernel = ScriptedKernel(["It says to buy milk."])
+        shell = make_shell(kernel, native=False)
+        shell.settings.shell.answer_after_tools = "always"
+        shell.turn("/files.read notes.txt")
+        prompts.append(kernel.prompts[0][-1]["content"])
+    assert prompts[0] == prompts[1] and "<<untrusted-data id=" in prompts[0]

@@ -216,7 +216,7 @@ class Repl:
         if self.speak and result.answer:
             from llmos_speech import speak_to_file
 
-            console.err().print(f"[dim]spoken: {speak_to_file(result.answer, play=True)}[/dim]")
+            console.err().print(f"[dim]spoken: {speak_to_file(result.answer, play=True, markdown=True)}[/dim]")
 
 
 def run_repl(*, model: str | None, yes: bool, mode: str | None, continue_: bool, resume: int | None) -> int:

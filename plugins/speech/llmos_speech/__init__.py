@@ -6,7 +6,8 @@ calls for ``llmos run --audio PATH`` and ``--speak``:
 - :func:`transcribe_file` -> :class:`Transcript` (text, timestamped segments, duration,
   backend); raises :class:`llmos_shell.errors.ToolError` for unusable input and
   :class:`llmos_shell.errors.Cancelled` when ``cancel`` is set.
-- :func:`speak_to_file` -> :class:`pathlib.Path` of the WAV written.
+- :func:`speak_to_file` -> :class:`pathlib.Path` of the WAV written (``markdown=True`` for
+  a model's answer: read through :func:`speakable`, code blocks and markup left out).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from .speakable import speakable
 from .stt import Progress, Segment, Transcript
 
 __version__ = "0.1.0"
-__all__ = ["Progress", "Segment", "Transcript", "__version__", "speak_to_file", "transcribe_file"]
+__all__ = ["Progress", "Segment", "Transcript", "__version__", "speak_to_file", "speakable", "transcribe_file"]
 
 _services: dict[str, Any] = {}
 
@@ -52,12 +54,21 @@ def transcribe_file(
 
 
 def speak_to_file(
-    text: str, path: str | Path | None = None, *, config: dict[str, Any] | None = None, play: bool = False
+    text: str,
+    path: str | Path | None = None,
+    *,
+    config: dict[str, Any] | None = None,
+    play: bool = False,
+    markdown: bool = False,
 ) -> Path:
     """Synthesize ``text`` to a WAV file and return its path.
 
     ``path`` defaults to a new file under ``llmos_shell.paths.data_dir()/speech/``. The
     engine is espeak-ng unless ``config`` says ``tts = "piper"``. With ``play=True`` the
-    file is also played when an audio device exists (aplay, paplay or ffplay).
+    file is also played when an audio device exists (aplay, paplay or ffplay). With
+    ``markdown=True`` (a model's answer) the text is read through :func:`speakable`: code
+    blocks are not read out and markup is dropped.
     """
+    if markdown:
+        text = speakable(text)
     return _service(config).speak(text, str(path) if path else None, play_audio=play).path

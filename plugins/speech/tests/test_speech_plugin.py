@@ -74,6 +74,7 @@ def test_public_api():
         "Transcript",
         "__version__",
         "speak_to_file",
+        "speakable",
         "transcribe_file",
     }
 
