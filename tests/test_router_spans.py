@@ -325,6 +325,19 @@ def test_a_colon_payload_is_the_users_exact_words() -> None:
     assert got == {"text": "Please wash your hands"}
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("speak {x}: Odile lost count, and started again.", "Odile lost count, and started again"),
+     ("say this: the oven is ready now", "the oven is ready now"),
+     ("say thank you for shopping with us", "thank you for shopping with us"),
+     ("say hello again", "hello"),  # a command's "again" is filler
+     ("say good night, thank you", "good night")],
+)  # fmt: skip
+def test_words_to_say_keep_what_only_looks_like_filler(text: str, want: str) -> None:
+    spec = tool_spec("speech.speak", {"text": ""}, ["text"], ("say {text}", "speak {text}", "say this: {text}"))
+    assert fill_arguments(spec, text.replace("{x}", "this paragraph slowly please")).arguments == {"text": want}
+
+
 def test_long_runs_of_punctuation_are_read_in_one_pass() -> None:
     # each of these took seconds to minutes when a pattern retried a run from each of its characters
     from llmos_shell.routing.literals import extract_literals

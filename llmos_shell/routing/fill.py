@@ -213,6 +213,18 @@ def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
     return _TEXT_INTRO.sub("", value), False
 
 
+# Words a template's trailing filler takes off that end a sentence as often: "... and started again."
+_SENTENCE_TAIL = re.compile(r"(?:[\s,]+(?:again|now|right\s+now))+(?=[\s.?!]*$)", re.I)
+
+
+def _sentence_tail(payload: str, text: str) -> str:
+    """A colon's payload is the user's exact words: it keeps an "again" or "now" that ends it
+    ("speak this: ... Odile lost count, and started again."), where a command's is filler."""
+    at = text.rfind(payload)
+    m = _SENTENCE_TAIL.match(text, at + len(payload)) if at >= 0 else None
+    return payload + m.group(0) if m else payload
+
+
 # What may lead a question that follows a file: "photo.png - is it blurry?", "chart.png and tell me whether ...".
 _QUESTION_LEAD = re.compile(r"^[\s,:;?!.\-\u2013\u2014]*(?:(?:and\s+)?(?:tell|show)\s+me\s+|and\s+)?", re.I)
 _ASKS = re.compile(r"(?:" + _OPENERS + r"|whether|if)\b", re.I)  # what opens a question, or asks one
@@ -456,6 +468,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 else:
                     value, exact = _free_text(value, lit)
                     value = _closing_quote(value, text, lit)  # "... title is now 'The Salt Hours'"
+                    exact = exact or f": {{{name}}}" in (template or "")  # "say this: {text}": the words to say
+                    if exact and value not in lit.quoted:
+                        value = _sentence_tail(value, text)  # "speak this: ... and started again."
                 if not exact and name == "question":
                     value = _whole_question(text, value)
                 if not exact:  # quoted text or a colon's payload is the user's exact words; the rest is trimmed below
