@@ -356,3 +356,14 @@ def test_a_source_said_before_the_question_like_the_templates_do() -> None:
     spec = tool_spec("retrieval.ask", {"question": ""}, ["question"], ASK)
     f = fill_arguments(spec, "based on my music theory notes, what's a good way to modulate into the bridge?")
     assert f.loose and f.arguments == {"question": "what's a good way to modulate into the bridge"}
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("search for plumber pleae", "plumber"),
+    ("search for plumber, plese", "plumber"),
+    ("search for invoices thnaks", "invoices"),
+    ("search for pleas", "pleas"),  # a word of its own
+])  # fmt: skip
+def test_slips_of_please_and_thanks_are_filler(text: str, want: str) -> None:
+    spec = tool_spec("files.search", {"text": ""}, ["text"], ("search for {text}", "grep {text}"))
+    assert fill_arguments(spec, text).arguments == {"text": want}

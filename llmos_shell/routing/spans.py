@@ -34,6 +34,16 @@ _TOKEN = re.compile(r"\S+")
 _EDGE = ".,;:!?\"'`“”\u2018\u2019()[]"
 # Words that may stand at either edge of a span without belonging to it.
 FILLER = frozenset("please pls kindly thanks thank now again anywhere somewhere quickly ok okay hey hi".split())
+_NOT_SLIPS = frozenset({"pleas", "pleased"})  # words of their own, one letter from "please"
+
+
+def is_filler(word: str) -> bool:
+    """A filler word, or a slip of "please" or "thanks" ("pleae", "plese", "thnaks")."""
+    return word in FILLER or (
+        word not in _NOT_SLIPS and len(word) >= 5 and (one_slip(word, "please") or one_slip(word, "thanks"))
+    )
+
+
 FOLDER_WORDS = frozenset({"folder", "directory", "dir"})
 FOLDER_NOUN = "(?:" + "|".join(sorted(FOLDER_WORDS | {"file"})) + ")"  # "the tests folder", "the notes.txt file"
 _AFTER_NOUN = re.compile(r"\s+" + FOLDER_NOUN + r"\b", re.I)
@@ -159,7 +169,7 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
             return "function"
         if i == 0 and bare == "thank" and len(tokens) > 2 and tokens[1][2].lower().strip(_EDGE) == "you":
             return ""  # "say {thank you for shopping with us}": the words to say, not a courtesy
-        if _is_used(start, end, used_spans) or not norm or norm in words or bare in FILLER or bare in RELATIONS:
+        if _is_used(start, end, used_spans) or not norm or norm in words or is_filler(bare) or bare in RELATIONS:
             return "anchor"
         if len(bare) >= MIN_LENGTH and any(one_slip(bare, w) for w in words):  # "forgett my phone number"
             return "anchor"
@@ -182,7 +192,7 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
     if question and not (start > lo and tokens[start - 1][2].endswith(",")):
         hi = len(tokens)
         while hi > lo and (
-            tokens[hi - 1][2].lower().strip(_EDGE) in FILLER
+            is_filler(tokens[hi - 1][2].lower().strip(_EDGE))
             or _is_used(tokens[hi - 1][0], tokens[hi - 1][1], used_spans)
         ):
             hi -= 1
