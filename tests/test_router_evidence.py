@@ -521,3 +521,16 @@ def test_a_search_key_without_the_did_i_say_inside_it() -> None:
     assert first_clause("did I say the code") == "did I say the code"  # nothing before it: not inside
     assert first_clause("the name of my accountant") == "my accountant"  # the key is the one named
     assert first_clause("the name of Priya") == "the name of Priya"
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "args"),
+    [("are there any json files in ./exports? find them", "files.find", {"pattern": "*.json", "directory": "./exports"}),
+     ("look for jpg photos in ~/Camera/2025", "files.find", {"pattern": "*.jpg", "directory": "~/Camera/2025"}),
+     ("list the folder ./exports", "files.list", {"path": "./exports"}),
+     ("add all the PDFs in ~/papers to my library", "retrieval.ingest", {"path": "~/papers"}),
+     ("transcribe the wav files in recordings/", "speech.transcribe", {"path": "recordings/"})],
+)  # fmt: skip
+def test_words_for_a_kind_of_file_ask_for_a_pattern(router: Router, text: str, tool: str, args: dict) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == (tool, args)

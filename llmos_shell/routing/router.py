@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import ToolError
 from .commands import spelled_out
 from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, named_paths, template_coverage
-from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, same_family
+from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, kind_pattern, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
 from .spans import FOLDER_NOUN
@@ -58,6 +58,7 @@ _ADVICE = re.compile(
 NAMED_FILE_PENALTY = 0.03  # "no tool" for a request naming a path
 PATHLESS_PENALTY = 0.10  # a tool without a path parameter for a request naming a path it does not hold
 PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that takes one
+UNUSED_PATTERN_PENALTY = 0.045  # words for a kind of file ("csv files") to a tool taking a path but no pattern
 QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
 COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
 SHORTLIST = 6
@@ -141,6 +142,12 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
         score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
     if any(n in PATTERN_NAMES and "*" in str(v) for n, v in f.arguments.items()):
         score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
+    if (
+        req.kind_pattern
+        and any(spec.is_path(n) for n in spec.properties)
+        and not any(n in PATTERN_NAMES and not spec.is_path(n) for n in spec.properties)
+    ):
+        score -= UNUSED_PATTERN_PENALTY  # "any csv files in ./results?" asks for csv files, not the whole folder
     if not any(spec.is_path(n) for n in spec.properties) and req.called and not _holds_paths(f, req.called):
         score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
     return score
@@ -163,6 +170,7 @@ class _Request:
     called: list[str]  # the paths it names, or the folders it names in words (fill.named_paths)
     how_to: bool  # "how do I ...", "what does X mean"
     advice: bool  # "is it safe to ...", "should I use ..."
+    kind_pattern: str | None  # the pattern its words for a kind of file mean ("csv files" -> *.csv)
 
 
 @dataclass
@@ -265,7 +273,8 @@ class Router:
         lit = lit or extract_literals(text)
         ranked = self.index.rank(self.speller.correct(text), lit)  # "rememeber my PIN" scores as remember
         req = _Request(text, lit, kinds={k for k in map(kind_of, lit.paths) if k}, called=named_paths(text, lit),
-                       how_to=_HOW_TO.match(text) is not None, advice=_ADVICE.match(text) is not None)  # fmt: skip
+                       how_to=_HOW_TO.match(text) is not None, advice=_ADVICE.match(text) is not None,
+                       kind_pattern=kind_pattern(text))  # fmt: skip
         fills: dict[str, FillResult | None] = {}
         rescored = []
         for c in ranked[:SHORTLIST]:
