@@ -525,7 +525,7 @@ def test_a_search_key_without_the_did_i_say_inside_it() -> None:
 
 @pytest.mark.parametrize(
     ("text", "tool", "args"),
-    [("are there any json files in ./exports? find them", "files.find", {"pattern": "*.json", "directory": "./exports"}),
+    [("any json files in ./exports? find them", "files.find", {"pattern": "*.json", "directory": "./exports"}),
      ("look for jpg photos in ~/Camera/2025", "files.find", {"pattern": "*.jpg", "directory": "~/Camera/2025"}),
      ("list the folder ./exports", "files.list", {"path": "./exports"}),
      ("add all the PDFs in ~/papers to my library", "retrieval.ingest", {"path": "~/papers"}),
