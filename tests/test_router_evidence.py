@@ -25,6 +25,13 @@ def test_terms_leave_out_slots_literals_and_stop_words() -> None:
     assert not got & {"path", "please", "the", "notes", "today", "quoted", "words"}
 
 
+def test_a_clitic_s_is_no_part_of_the_word() -> None:
+    assert (
+        terms("where's the Dockerfile?") == terms("where the Dockerfile?") == {"^where", "where"}
+    )  # the file name is a literal
+    assert "odile" in terms("what colour are Odile's eyes") and "odil" not in terms("Odile\u2019s eyes")
+
+
 def test_a_word_only_one_tool_uses_outweighs_a_shared_one() -> None:
     index = TermIndex([("memory.remember", "remember that {text}"), ("memory.forget", "forget {text}"),
                        ("memory.recall", "what do you remember about {text}"), ("files.read", "read the file {path}"),

@@ -65,8 +65,11 @@ def _named_folders_masked(masked: str) -> str:
     return re.sub(r"(?<![\w./~-])[A-Za-z][\w-]+(?![\w/.-])", mask, masked)
 
 
+_CLITIC_S = re.compile(r"['\u2019]s\b")  # "where's" is "where" (not "wher"), "Odile's" is "odile"
+
+
 def _words(masked: str) -> list[str]:
-    words = [stem(w) for w in _WORD.findall(masked.lower().replace("'", "").replace("\u2019", ""))]
+    words = [stem(w) for w in _WORD.findall(_CLITIC_S.sub("", masked.lower()).replace("'", "").replace("\u2019", ""))]
     return [w for w in words if w not in _STOP]
 
 
@@ -88,7 +91,7 @@ def lead(text: str) -> str | None:
 
 
 def _lead(masked: str) -> str | None:
-    for raw in _RAW.findall(masked.lower()):
+    for raw in _RAW.findall(_CLITIC_S.sub("", masked.lower())):
         if raw == "|":
             return None
         word = raw.replace("'", "").replace("\u2019", "")
