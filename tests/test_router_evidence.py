@@ -32,6 +32,18 @@ def test_a_clitic_s_is_no_part_of_the_word() -> None:
     assert "odile" in terms("what colour are Odile's eyes") and "odil" not in terms("Odile\u2019s eyes")
 
 
+def test_i_am_and_i_have_are_stop_words() -> None:
+    got = terms("I'm allergic to penicillin, I've said so")
+    assert got == {"^im", "allergic", "penicillin", "said", "allergic_penicillin", "penicillin_said"}  # no im, ive
+
+
+def test_a_fact_said_first_and_kept_with_dont_forget_it(router: Router) -> None:
+    d = router.route("I'm allergic to shellfish, don't forget it")
+    assert (d.tool, d.arguments) == ("memory.remember", {"text": "I'm allergic to shellfish"})
+    d = router.route("btw my locker is 42, remember that")
+    assert (d.tool, d.arguments) == ("memory.remember", {"text": "my locker is 42"})
+
+
 def test_a_word_only_one_tool_uses_outweighs_a_shared_one() -> None:
     index = TermIndex([("memory.remember", "remember that {text}"), ("memory.forget", "forget {text}"),
                        ("memory.recall", "what do you remember about {text}"), ("files.read", "read the file {path}"),

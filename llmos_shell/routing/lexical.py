@@ -27,7 +27,7 @@ _RAW = re.compile(r"[a-z0-9'\u2019]+|\|")
 _STOP = frozenset(
     "a an the of to in on at for from by with and or but is are was were be been am it its this that these "
     "those me my mine i you your we our us they them their he she his her please can could would will shall "
-    "do does did what which who whom how there here some any all so just then than as into out up".split()
+    "do does did what which who whom how there here some any all so just then than as into out up im ive".split()
 )
 _SUFFIXES = ("ing", "ed", "es", "s")
 LEAD_WEIGHT = 2.0

@@ -33,7 +33,7 @@ _SLOT = re.compile(r"\{(\w+)\}")
 _TOKEN = re.compile(r"\S+")
 _EDGE = ".,;:!?\"'`“”\u2018\u2019()[]"
 # Words that may stand at either edge of a span without belonging to it.
-FILLER = frozenset("please pls kindly thanks thank now again anywhere somewhere quickly ok okay hey hi".split())
+FILLER = frozenset("please pls kindly thanks thank now again anywhere somewhere quickly ok okay hey hi fyi btw".split())
 _NOT_SLIPS = frozenset({"pleas", "pleased"})  # words of their own, one letter from "please"
 
 
