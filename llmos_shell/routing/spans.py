@@ -167,8 +167,8 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
         norm = _norm(tok)
         if bare.replace("'", "") in FUNCTION:
             return "function"
-        if i == 0 and bare == "thank" and len(tokens) > 2 and tokens[1][2].lower().strip(_EDGE) == "you":
-            return ""  # "say {thank you for shopping with us}": the words to say, not a courtesy
+        if i == 0 and bare == "thank" and len(tokens) > 2 and tokens[1][2].lower() == "you":
+            return ""  # "say {thank you for shopping with us}": the words to say; "thank you, ..." is a courtesy
         if _is_used(start, end, used_spans) or not norm or norm in words or is_filler(bare) or bare in RELATIONS:
             return "anchor"
         if len(bare) >= MIN_LENGTH and any(one_slip(bare, w) for w in words):  # "forgett my phone number"
