@@ -159,11 +159,10 @@ class EchoFilter:
 
     @staticmethod
     def _settle(line: str, end: str) -> str:
+        """A held line, once it ends: a frame line goes, a bare datamark leaves its line empty."""
         if _FRAME_LINE.fullmatch(line):
             return ""
-        if line.rstrip() == DATAMARK.rstrip():
-            return end
-        return (line[len(DATAMARK) :] if line.startswith(DATAMARK) else line) + end
+        return end if line == DATAMARK.rstrip() else line + end
 
 
 _ANSI_RE = re.compile(

@@ -73,8 +73,10 @@ _LEADING_ARTICLES = re.compile(
 _PRONOUNS = frozenset("it them this that these those one".split())
 _OBJECTS = _PRONOUNS | {"me", "us"}  # what a path slot may hold beside a named file: "a.txt, show {me} please"
 _TRAILING_NOUNS = re.compile(r"\s+(?:" + "|".join(sorted(FOLDER_WORDS)) + r"|files?)$", re.I)
-# Politeness a request may end with, after the last slot of a template.
-_TRAILING_FILLER = r"(?:[\s,]+(?:please|for me|thanks|thank you|now|right now|again))*"
+# Politeness a request may end with, after the last slot of a template; the last three words may
+# as well end a sentence of the user's own (a colon's payload keeps them: _sentence_tail).
+_SENTENCE_FILLER = r"(?:again|now|right\s+now)"
+_TRAILING_FILLER = r"(?:[\s,]+(?:please|for me|thanks|thank you|" + _SENTENCE_FILLER + r"))*"
 
 
 @dataclass
@@ -213,8 +215,7 @@ def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
     return _TEXT_INTRO.sub("", value), False
 
 
-# Words a template's trailing filler takes off that end a sentence as often: "... and started again."
-_SENTENCE_TAIL = re.compile(r"(?:[\s,]+(?:again|now|right\s+now))+(?=[\s.?!]*$)", re.I)
+_SENTENCE_TAIL = re.compile(r"(?:[\s,]+" + _SENTENCE_FILLER + r")+(?=[\s.?!]*$)", re.I)  # "... and started again."
 
 
 def _sentence_tail(payload: str, text: str) -> str:

@@ -42,13 +42,17 @@ def stem(word: str) -> str:
     return word
 
 
+_CLITIC_S = re.compile(r"['\u2019]s\b", re.I)  # "where's" is "where" (not "wher"), "Odile's" is "odile"
+
+
 def _masked(text: str) -> str:
-    """``text`` with its slots and literals (URLs, quoted text, paths, globs) replaced by " | "."""
+    """``text`` with its slots and literals (URLs, quoted text, paths, globs) replaced by " | ",
+    and without the clitic "'s" of its words."""
     text = _SLOT.sub(" | ", text)
     lit = extract_literals(text)
     for value in (*lit.urls, *lit.quoted, *lit.paths, *lit.globs):
         text = text.replace(value, " | ")
-    return text
+    return _CLITIC_S.sub("", text)
 
 
 def _named_folders_masked(masked: str) -> str:
@@ -65,11 +69,8 @@ def _named_folders_masked(masked: str) -> str:
     return re.sub(r"(?<![\w./~-])[A-Za-z][\w-]+(?![\w/.-])", mask, masked)
 
 
-_CLITIC_S = re.compile(r"['\u2019]s\b")  # "where's" is "where" (not "wher"), "Odile's" is "odile"
-
-
 def _words(masked: str) -> list[str]:
-    words = [stem(w) for w in _WORD.findall(_CLITIC_S.sub("", masked.lower()).replace("'", "").replace("\u2019", ""))]
+    words = [stem(w) for w in _WORD.findall(masked.lower().replace("'", "").replace("\u2019", ""))]
     return [w for w in words if w not in _STOP]
 
 
@@ -91,7 +92,7 @@ def lead(text: str) -> str | None:
 
 
 def _lead(masked: str) -> str | None:
-    for raw in _RAW.findall(_CLITIC_S.sub("", masked.lower())):
+    for raw in _RAW.findall(masked.lower()):
         if raw == "|":
             return None
         word = raw.replace("'", "").replace("\u2019", "")

@@ -142,13 +142,11 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
         score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
     if any(n in PATTERN_NAMES and "*" in str(v) for n, v in f.arguments.items()):
         score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
-    if (
-        req.kind_pattern
-        and any(spec.is_path(n) for n in spec.properties)
-        and not any(n in PATTERN_NAMES and not spec.is_path(n) for n in spec.properties)
-    ):
+    takes_path = any(spec.is_path(n) for n in spec.properties)
+    takes_pattern = any(n in PATTERN_NAMES and not spec.is_path(n) for n in spec.properties)
+    if req.kind_pattern and takes_path and not takes_pattern:
         score -= UNUSED_PATTERN_PENALTY  # "any csv files in ./results?" asks for csv files, not the whole folder
-    if not any(spec.is_path(n) for n in spec.properties) and req.called and not _holds_paths(f, req.called):
+    if not takes_path and req.called and not _holds_paths(f, req.called):
         score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
     return score
 
