@@ -66,11 +66,14 @@ HELDOUT2 = ROOT / "benchmarks" / "data" / "intents_heldout2.jsonl"
 HELDOUT3 = ROOT / "benchmarks" / "data" / "intents_heldout3.jsonl"
 # A fourth, written beside intents_dev5.jsonl to the same instructions, never read.
 HELDOUT4 = ROOT / "benchmarks" / "data" / "intents_heldout4.jsonl"
+# A fifth, written beside intents_dev6.jsonl by a second writer to the same instructions, never read.
+HELDOUT5 = ROOT / "benchmarks" / "data" / "intents_heldout5.jsonl"
 # Development sets, written the same way, whose misses were read while tuning.
 DEV2 = ROOT / "benchmarks" / "data" / "intents_dev2.jsonl"
 DEV3 = ROOT / "benchmarks" / "data" / "intents_dev3.jsonl"
 DEV4 = ROOT / "benchmarks" / "data" / "intents_dev4.jsonl"  # the writers' mix of held-out 3
 DEV5 = ROOT / "benchmarks" / "data" / "intents_dev5.jsonl"  # written with held-out 4, same mix of writers
+DEV6 = ROOT / "benchmarks" / "data" / "intents_dev6.jsonl"  # written with held-out 5, same mix of writers
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
@@ -78,10 +81,12 @@ INTENT_SETS = (
     ("dev3", "Third development set (written blind, read while tuning)", DEV3),
     ("dev4", "Fourth development set (written blind, read while tuning)", DEV4),
     ("dev5", "Fifth development set (written blind, read while tuning)", DEV5),
+    ("dev6", "Sixth development set (written blind, read while tuning)", DEV6),
     ("heldout", "Held-out intents (never read)", HELDOUT),
     ("heldout2", "Second held-out set (never read)", HELDOUT2),
     ("heldout3", "Third held-out set (never read)", HELDOUT3),
     ("heldout4", "Fourth held-out set (never read)", HELDOUT4),
+    ("heldout5", "Fifth held-out set (never read)", HELDOUT5),
 )
 BFCL = Path(os.environ.get("LLMOS_BFCL_DIR", "/work/shared/bench/bfcl"))
 OUT_JSON = ROOT / "docs" / "benchmarks" / "router.json"

@@ -178,11 +178,7 @@ def test_candidates_report_similarity_and_word_evidence(router: Router) -> None:
     assert c["tool"] == "memory.forget" and 0.0 < c["lexical"] <= 1.0 and c["score"] > c["similarity"]
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["intents_heldout.jsonl", "intents_heldout2.jsonl", "intents_heldout3.jsonl", "intents_heldout4.jsonl",
-     "intents_dev2.jsonl", "intents_dev3.jsonl", "intents_dev4.jsonl", "intents_dev5.jsonl"],
-)  # fmt: skip
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "benchmarks/data").glob("intents_*.jsonl")))
 def test_written_sets_cover_every_tool_and_no_tool(name: str) -> None:
     rows = [json.loads(x) for x in (ROOT / "benchmarks/data" / name).read_text().splitlines() if x]
     tools = {r["tool"] for r in rows}
@@ -551,5 +547,41 @@ def test_a_search_key_without_the_did_i_say_inside_it() -> None:
      ("transcribe the wav files in recordings/", "speech.transcribe", {"path": "recordings/"})],
 )  # fmt: skip
 def test_words_for_a_kind_of_file_ask_for_a_pattern(router: Router, text: str, tool: str, args: dict) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == (tool, args)
+
+
+def test_where_a_file_is_does_not_make_it_a_folder() -> None:
+    image = tool_spec("v.describe", {"path": "image file (PNG or JPEG), relative to the working directory"}, ["path"])
+    either = tool_spec("r.ingest", {"path": "file or folder to add, relative to the workspace root"}, ["path"])
+    saved = tool_spec("s.speak", {"path": "where to save the WAV file; empty means the llmos data directory"}, [])
+    assert image.path_takes("path") == "file" and saved.path_takes("path") == "file"
+    assert either.path_takes("path") == ""
+
+
+def test_a_quoted_name_with_spaces_is_one_path() -> None:
+    from llmos_shell.routing.literals import extract_literals
+
+    assert extract_literals("add 'IRS Pub 535.pdf' to the library").paths == ["IRS Pub 535.pdf"]
+    assert extract_literals("every file in the 'Q3 receipts' folder").paths == ["Q3 receipts"]
+    assert extract_literals("say 'the report is in notes.txt, thanks'").paths == ["notes.txt"]  # a sentence
+    assert extract_literals("say 'Q3 receipts' twice").paths == []
+
+
+def test_a_number_is_not_a_file_name() -> None:
+    from llmos_shell.routing.literals import looks_like_path
+
+    assert not looks_like_path("318.27") and not looks_like_path("4,318.27") and looks_like_path("v1.2.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "args"),
+    [("add 'IRS Pub 535.pdf' to the library", "retrieval.ingest", {"path": "IRS Pub 535.pdf"}),
+     ("I want to see every file sitting in the 'Q3 receipts' folder", "files.list", {"path": "Q3 receipts"}),
+     ("say Chrysomelidae out loud so I can hear how it's pronounced", "speech.speak", {"text": "Chrysomelidae"}),
+     ("is there a picture of the snow day in ~/Pictures? look for snow_day*.jpg", "files.find",
+      {"pattern": "snow_day*.jpg", "directory": "~/Pictures"})],
+)  # fmt: skip
+def test_names_with_spaces_reasons_and_folders_for_files(router: Router, text: str, tool: str, args: dict) -> None:
     d = router.route(text)
     assert (d.tool, d.arguments) == (tool, args)

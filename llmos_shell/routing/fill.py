@@ -451,7 +451,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                     continue
             elif spec.is_path(name):
                 value = _path_in(value, lit) or _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
-            if spec.is_path(name) and not looks_like_path(value):
+            if spec.is_path(name) and not (value in lit.paths or looks_like_path(value)):
                 result.rejected[name] = value
                 continue
             if name in PATTERN_NAMES and value.lower() in _PRONOUNS:

@@ -85,8 +85,27 @@ def extract_literals(text: str) -> Literals:
             _add(lit.paths, value)
     for m in _NUMBER.finditer(rest):
         _add(lit.numbers, m.group(0))
+    for quoted in lit.quoted:  # "add 'IRS Pub 535.pdf' to the library": the quote is the name, spaces and all
+        if " " in quoted and _quoted_path(quoted, text):
+            inside = [i for i, p in enumerate(lit.paths) if p in quoted]
+            lit.paths = [p for p in lit.paths if p not in quoted]
+            lit.paths.insert(inside[0] if inside else len(lit.paths), quoted)
     lit.paths = [p for p in lit.paths if not any(_names_part(p, q) for q in lit.paths if q != p)]
     return lit
+
+
+_QUOTED_FOLDER = r"\s*[\"'\u2019\u201d`]\s+(?:folder|directory|dir)\b"  # "the 'Q3 receipts' folder"
+
+
+def _quoted_path(quoted: str, text: str) -> bool:
+    """A quoted name with spaces is a path when it ends in a known extension ("how to use email.txt")
+    or the request calls it a folder ("every file in the 'Q3 receipts' folder"); a quoted sentence is not."""
+    if len(quoted) > 80 or len(quoted.split()) > 6 or re.search(r"[,;:!?]\s", quoted):
+        return False
+    ext = re.search(r"\.([A-Za-z][A-Za-z0-9]{0,7})$", quoted)
+    if ext:
+        return ext.group(1).lower() in _EXTENSIONS
+    return re.search(re.escape(quoted) + _QUOTED_FOLDER, text, re.I) is not None
 
 
 def _names_part(short: str, path: str) -> bool:
@@ -141,6 +160,6 @@ def looks_like_path(value: str) -> bool:
             return True
     except (OSError, ValueError):
         return False
-    if " " in value:
+    if " " in value or re.fullmatch(r"[+-]?[\d.,]*\d", value):  # 4,318.27 is a number, not a file
         return False
     return value == "." or any(c in value for c in "/\\~*") or "." in value.strip(".")

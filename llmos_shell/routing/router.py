@@ -109,11 +109,13 @@ def _no_tool_evidence(req: _Request) -> float:
     return HOW_TO_BONUS if req.how_to else 0.0
 
 
-def _fill_evidence(spec: ToolSpec, f: FillResult, req: _Request, kind: float) -> float:
-    """What copying the arguments showed: a template matched, a path misread, an argument missing."""
+def _fill_evidence(spec: ToolSpec, f: FillResult, req: _Request, kind: float, of_kind: bool = False) -> float:
+    """What copying the arguments showed: a template matched, a path misread, an argument missing.
+    ``of_kind``: the request's words for a kind of file name one the tool declares ("the wav files
+    in recordings/" for a transcriber): the folder is where those files are, not a misread file."""
     how_to = (not req.lit.paths and req.how_to) or req.advice
     score = 0.0
-    wrong_shape = any(_wrong_shape(spec, n, v, req.text) for n, v in f.arguments.items())
+    wrong_shape = not of_kind and any(_wrong_shape(spec, n, v, req.text) for n, v in f.arguments.items())
     if wrong_shape:
         score -= SHAPE_PENALTY
     if any(n in spec.required for n in f.rejected):
@@ -246,7 +248,8 @@ class Router:
         spec = self.specs[c.tool]
         f = fill_arguments(spec, req.text, None, literals=req.lit)
         kind = self._kind_evidence(spec, f, req)
-        return c.score + kind + _fill_evidence(spec, f, req, kind) + _literal_evidence(spec, f, req), f
+        of_kind = req.kind_pattern is not None and kind_of(req.kind_pattern) in self.kinds[spec.name]
+        return c.score + kind + _fill_evidence(spec, f, req, kind, of_kind) + _literal_evidence(spec, f, req), f
 
     def _kind_evidence(self, spec: ToolSpec, f: FillResult, req: _Request) -> float:
         """The kinds of file the request names against those the tool declares."""

@@ -261,8 +261,11 @@ _SAID_AFTER = (  # only after a comma, a full stop or a dash
     r"|no\s+longer\s+true)|so\s+(?:that\s+)?you\b.*|because\b.*|thanks|thank\s+you|thx|cheers"
 )
 # Possessive runs (``++``, ``*+``): a long run of commas or dots must not be split every way.
+# The reason, said after the argument with or without a comma: "say Chrysomelidae out loud *so I can hear it*".
+_SO_I_CAN = r"[sS]o\s+(?:that\s+)?(?:[iI]|[wW]e)\s+(?:can|could|don't|won't|do\s+not|will)\b[^,;.?!]*"
 _ASIDE = re.compile(
-    r"(?:[\s,;.?!]++(?:" + _TOLD_YOU + r")|(?:\s*+[,;.?!]|\s++[-\u2013\u2014])\s*+(?:" + _SAID_AFTER + r"))[\s.?!]*+$"
+    r"(?:[\s,;.?!]++(?:" + _TOLD_YOU + r"|" + _SO_I_CAN + r")"
+    r"|(?:\s*+[,;.?!]|\s++[-\u2013\u2014])\s*+(?:" + _SAID_AFTER + r"))[\s.?!]*+$"
 )
 ASIDE_REACH = 300  # asides end a request: only its last characters are searched
 _TRAILING_AUXILIARY = re.compile(r"\s+(?:is|are|was|were)[\s.?!]*$", re.I)  # "my gym locker code *is*"

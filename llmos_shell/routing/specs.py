@@ -41,12 +41,19 @@ class ToolSpec:
     def path_takes(self, param: str) -> str:
         """What a path parameter takes, from its name and description: "file", "folder" or "" (either)."""
         schema = self.properties.get(param, {})
-        text = re.sub(r"[_\W]+", " ", f"{param} {schema.get('description', '')}").lower()  # file_path: "file path"
+        # "relative to the working directory", "the llmos data directory" say where a file is, not what it is
+        where = _WHERE.sub(" ", str(schema.get("description", "")))
+        text = re.sub(r"[_\W]+", " ", f"{param} {where}").lower()  # file_path: "file path"
         file = re.search(r"\bfile\b", text) is not None
         folder = re.search(r"\b(?:folder|directory|dir)\b", text) is not None
         if file and folder:
             return ""
         return "file" if file else "folder" if folder else ""
+
+
+_WHERE = re.compile(
+    r"\brelative\s+to\s+[^,;.()]*|\b(?:working|current|data|home|temp|cache)\s+(?:directory|folder|dir)\b", re.I
+)
 
 
 def spec_from_tool(tool: Tool) -> ToolSpec:
