@@ -585,3 +585,34 @@ def test_a_number_is_not_a_file_name() -> None:
 def test_names_with_spaces_reasons_and_folders_for_files(router: Router, text: str, tool: str, args: dict) -> None:
     d = router.route(text)
     assert (d.tool, d.arguments) == (tool, args)
+
+
+def test_a_content_verb_slots_its_object_wherever_it_is_said() -> None:
+    phrases = ("which files mention {text}", "find the file that has {text} in it")
+    search = tool_spec("f.search", {"text": "", "directory": ""}, ["text"], phrases, ("directory",))
+    find = tool_spec("f.find", {"pattern": ""}, ["pattern"], ("find files whose name contains {pattern}",))
+    f = fill_arguments(search, "which chapters in ~/novel/manuscript mention Odile?")
+    assert f.arguments == {"text": "Odile", "directory": "~/novel/manuscript"} and f.verb and f.loose
+    assert fill_arguments(search, "what transcripts have Patreon in them").arguments == {"text": "Patreon"}
+    f = fill_arguments(search, "Find the letter that has the name Henderson in it. It's one of the ones in Letters")
+    assert f.arguments["text"] == "Henderson"
+    assert not fill_arguments(find, "does any config contain PermitRootLogin yes").verb  # a name slot: no verb form
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [("does any config under /etc/ssh contain PermitRootLogin yes",
+      {"text": "PermitRootLogin yes", "directory": "/etc/ssh"}),
+     ("any scripts in /opt/scripts that reference backup.example.local?",
+      {"text": "backup.example.local", "directory": "/opt/scripts"}),
+     ("which show notes files contain the word sponsor? check ./shownotes",
+      {"text": "sponsor", "directory": "./shownotes"})],
+)  # fmt: skip
+def test_files_that_contain_or_mention_text_are_searched(router: Router, text: str, args: dict) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == ("files.search", args)
+
+
+def test_a_pronoun_in_a_path_slot_points_at_the_named_file(router: Router) -> None:
+    d = router.route("my daughter left me a file called 'how to use email.txt', could you open it and show me")
+    assert (d.tool, d.arguments) == ("files.read", {"path": "how to use email.txt"})

@@ -87,6 +87,7 @@ class FillResult:
     template: str | None = None
     rejected: dict[str, str] = field(default_factory=dict)  # param -> slot text that is no value (not a path, no words)
     loose: bool = False  # the template matched in its loose form only
+    verb: bool = False  # ... or in its verb form only: "contain {text}" (CONTENT_VERBS)
 
     @property
     def copied(self) -> bool:
@@ -142,6 +143,53 @@ def _loose_form(example: str) -> str | None:
     if not sep or len(words) <= LOOSE_TAIL:
         return None
     return " ".join(words[-LOOSE_TAIL:]) + " {" + rest
+
+
+# Verbs that say what a text holds: a template slotting the words after one ("which file contains
+# {text}", "find the file that has {text} in it") matches that verb in any form, anywhere in a
+# request, whatever names the files before it ("does any config under /etc/ssh contain ...").
+CONTENT_VERBS = {
+    "contain": "contain(?:s|ing|ed)?", "contains": "contain(?:s|ing|ed)?",
+    "mention": "mention(?:s|ing|ed)?", "mentions": "mention(?:s|ing|ed)?",
+    "reference": "referenc(?:e|es|ing|ed)", "references": "referenc(?:e|es|ing|ed)",
+    "include": "includ(?:e|es|ing|ed)", "includes": "includ(?:e|es|ing|ed)",
+    "has": "(?:has|have|having)", "have": "(?:has|have|having)",
+}  # fmt: skip
+_NAMED_WORDS = re.compile(r"^(?:the\s+)?(?:words?|phrase|names?|terms?|string|text)\s+(?=\S)", re.I)  # "has the name X"
+# Where a verb's object ends: a sentence's end, a dash, a comma, the request's end.
+_OBJECT_END = r"(?=[\s.?!;:]*$|[.?!;:]\s|,\s|\s[-\u2013\u2014]\s)"
+
+
+@functools.lru_cache(maxsize=4096)
+def _verb_regex(example: str) -> re.Pattern[str] | None:
+    """The verb form of a template whose words before its first slot end in a content verb:
+    "which files mention {text}" -> "mention(s|ing|ed)? {text}"; "... has {text} in it" -> "... in it|them"."""
+    head, sep, rest = example.partition("{")
+    name, close, tail = rest.partition("}")
+    words = head.split()
+    if not sep or not close or not words or words[-1].lower() not in CONTENT_VERBS or "{" in tail:
+        return None
+    after = r"\s+in\s+(?:it|them)" if re.fullmatch(r"\s*in\s+it\s*", tail) else "" if not tail.strip() else None
+    if after is None:
+        return None
+    return re.compile(r"(?<!\w)" + CONTENT_VERBS[words[-1].lower()] + r"\s+(?P<" + name + r">\S.*?)" + after
+                      + _OBJECT_END, re.I | re.S)  # fmt: skip
+
+
+def match_verb(examples: Sequence[str], text: str, names: Sequence[str]) -> tuple[dict[str, str], str | None]:
+    """The slot of the first template whose verb form (:func:`_verb_regex`) matches ``text``, for a
+    slot among ``names`` (free text: "whose name contains {pattern}" says what a name holds)."""
+    request = " ".join(text.split())
+    if len(request) > TEMPLATE_MAX_CHARS:
+        return {}, None
+    for example in examples:
+        regex = _verb_regex(example)
+        m = regex.search(request) if regex and set(regex.groupindex) <= set(names) else None
+        if m:
+            slots = {k: _strip(_NAMED_WORDS.sub("", v)) for k, v in m.groupdict().items() if v and _strip(v)}
+            if all(slots.values()):
+                return slots, example
+    return {}, None
 
 
 def match_template(examples: Sequence[str], text: str, *, loose: bool = False,
@@ -432,7 +480,11 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     if template is None:
         slots, template = match_template(spec.examples, text, loose=True, protect=lit.quoted)
         loose = template is not None
-    result = FillResult(arguments={}, template=template, loose=loose)
+    verb = False
+    if template is None:
+        slots, template = match_verb(spec.examples, text, [n for n, v in props.items() if _free_text_param(spec, n, v)])
+        verb = loose = template is not None
+    result = FillResult(arguments={}, template=template, loose=loose, verb=verb)
     used: set[str] = set()
     untrimmed: list[str] = []  # free-text slots to trim once the other arguments are known
 
@@ -501,7 +553,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"
                 used.add(pool[0])
-                if result.rejected.get(name, "").lower() in _OBJECTS:  # "show me what's in {it}" + ./a.txt
+                held = result.rejected.get(name, "").lower().split()
+                if held and held[0] in _OBJECTS:  # "show me what's in {it}", "open {it and show me}" + ./a.txt
                     del result.rejected[name]
         elif name in GENERATED and name in required and (command := command_in(text, with_arguments=True)):
             result.arguments[name] = command

@@ -61,6 +61,13 @@ PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that 
 UNUSED_PATTERN_PENALTY = 0.045  # words for a kind of file ("csv files") to a tool taking a path but no pattern
 QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
 COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
+VERB_BONUS = 0.05  # a content verb's template ("which files mention {text}") in a request about files
+# What a request about the text in files calls them: "which chapters ... mention Odile".
+_FILES_NOUN = re.compile(
+    r"\b(?:files?|documents?|docs|notes|scripts?|logs?|configs?|letters?|chapters?|transcripts?|pages?|e-?mails?"
+    r"|papers?|reports?|sources?|code|projects?|spreadsheets?|sheets?|drafts?|manuscripts?|recipes?|ones)\b",
+    re.I,
+)
 SHORTLIST = 6
 FILLED_MARGIN = 0.02  # an unsure tool missing a required argument gives way to one this close that has them all
 
@@ -124,6 +131,8 @@ def _fill_evidence(spec: ToolSpec, f: FillResult, req: _Request, kind: float, of
         # a template holding a file the tool cannot take, or a folder for a file, is no evidence;
         # nor is one that "how do I search for a file by name" holds: it asks, it does not command
         score += LOOSE_BONUS if f.loose else TEMPLATE_BONUS + COVERAGE_BONUS * template_coverage(f.template, req.text)
+    if f.verb and not how_to and (req.called or _FILES_NOUN.search(req.text)):
+        score += VERB_BONUS - LOOSE_BONUS  # "does any config under /etc/ssh contain PermitRootLogin yes"
     if any(spec.is_path(n) or n in PATTERN_NAMES for n in f.missing):  # no file, nor a name to find
         score -= MISSING_PATH_PENALTY
     elif f.missing:
