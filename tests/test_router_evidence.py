@@ -515,7 +515,21 @@ def test_a_question_after_a_file_may_ask_with_its_question_mark_alone() -> None:
 
     text = "this is microscope picture sample_12.png, there is any crack on the surface?"
     assert question_beside(text, "sample_12.png") == "there is any crack on the surface"
-    assert question_beside("Does ~/Pictures/cat.jpg look blurry?", "~/Pictures/cat.jpg") is None  # no separator
+    assert question_beside("what colour is the car in ./lot.jpg?", "./lot.jpg") == "what colour is the car"
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "question"),
+    [("Does ~/Pictures/cat.jpg look blurry?", "~/Pictures/cat.jpg", "Does it look blurry"),
+     ("does rack_front.jpg show any cables unplugged?", "rack_front.jpg", "does it show any cables unplugged"),
+     ("what trend does the chart in q2_dashboard.png show", "q2_dashboard.png", "what trend does the chart show"),
+     ("Does my stage setup in stage.jpg look cluttered to you?", "stage.jpg", "Does my stage setup look cluttered"),
+     ("how many people are in party.jpg", "party.jpg", None)],  # not "how many people are"
+)  # fmt: skip
+def test_a_question_going_on_after_its_file_is_asked_without_it(text: str, path: str, question: str | None) -> None:
+    from llmos_shell.routing.fill import question_beside
+
+    assert question_beside(text, path) == question
 
 
 REMEMBER = tool_spec("memory.remember", {"text": ""}, ["text"], ("remember that {text}",))

@@ -287,6 +287,9 @@ _IN_THE_FILE = re.compile(
 )
 
 
+_TO_YOU = re.compile(r"\s+to\s+you$", re.I)  # "does my stage setup look cluttered *to you*"
+
+
 def question_beside(text: str, path: str) -> str | None:
     """The question a request asks about the file ``path`` it names, without the file: the one
     after it ("ui.png - is the layout cluttered?", "chart.png and tell me whether sales went up"),
@@ -303,6 +306,12 @@ def question_beside(text: str, path: str) -> str | None:
     if tail and len(tail.split()) >= 2 and (_ASKS.match(tail) or marked) and tail != after.strip():
         return tail
     head = _TELL_ME.sub("", before.strip())
+    # the question goes on after the file: "what trend does the chart in q2.png *show*", "does rack.jpg show ..."
+    goes_on = re.match(r"\s+[A-Za-z]", after) and not re.search(r"[.,;:!?]\s*$", before)
+    rest = _TO_YOU.sub("", after.strip().partition("? ")[0].rstrip("?!. "))
+    goes_on = goes_on and rest and not _ASKS.match(rest)
+    if goes_on and head.lower() in AUXILIARIES | {"can", "could", "will", "would", "should"}:
+        return f"{head} it {rest}"  # "does it show any cables unplugged"
     if not _ASKS.match(head) or len(head.split()) < 2:
         return None
     # after the file, nothing, or a sentence of its own: "what's the mood of this painting? dusk.jpg, I want ..."
@@ -313,6 +322,8 @@ def question_beside(text: str, path: str) -> str | None:
     rest_apart = not after.strip(" ?!.") or re.match(r"\s*[?.!]\s+\S", after)  # "...? something digs up my roses"
     if bare != head and rest_apart and bare.split()[-1].lower() not in AUXILIARIES:
         return bare  # not "what kind of plant is" of "what kind of plant is in plant.jpg"
+    if goes_on and bare != head and bare.split()[-1].lower() not in AUXILIARIES:
+        return f"{bare} {rest}"  # "what trend does the chart show", "is the flower a bee orchid"
     return None
 
 
