@@ -307,9 +307,9 @@ def question_beside(text: str, path: str) -> str | None:
         return tail
     head = _TELL_ME.sub("", before.strip())
     # the question goes on after the file: "what trend does the chart in q2.png *show*", "does rack.jpg show ..."
-    goes_on = re.match(r"\s+[A-Za-z]", after) and not re.search(r"[.,;:!?]\s*$", before)
     rest = _TO_YOU.sub("", after.strip().partition("? ")[0].rstrip("?!. "))
-    goes_on = goes_on and rest and not _ASKS.match(rest)
+    goes_on = bool(re.match(r"\s+[A-Za-z]", after) and not re.search(r"[.,;:!?]\s*$", before)
+                   and rest and not _ASKS.match(rest))  # fmt: skip
     if goes_on and head.lower() in AUXILIARIES | {"can", "could", "will", "would", "should"}:
         return f"{head} it {rest}"  # "does it show any cables unplugged"
     if not _ASKS.match(head) or len(head.split()) < 2:
