@@ -630,3 +630,33 @@ def test_files_that_contain_or_mention_text_are_searched(router: Router, text: s
 def test_a_pronoun_in_a_path_slot_points_at_the_named_file(router: Router) -> None:
     d = router.route("my daughter left me a file called 'how to use email.txt', could you open it and show me")
     assert (d.tool, d.arguments) == ("files.read", {"path": "how to use email.txt"})
+
+
+def test_a_script_named_by_its_path_is_the_command() -> None:
+    assert command_in("the backup script? it's ./backup_books.sh") == "./backup_books.sh"
+    assert command_in("run ./deploy.sh --prod and show me the result") == "./deploy.sh --prod"
+    assert command_in("what does notes.txt say") is None
+
+
+def test_names_after_named_or_called_and_formats_that_are_no_paths() -> None:
+    from llmos_shell.routing.literals import extract_literals
+
+    assert extract_literals("write it in a file named phone numbers.txt: a, b").paths == ["phone numbers.txt"]
+    assert extract_literals("open the file called my notes.txt").paths == ["notes.txt"]
+    assert extract_literals("I prefer invoices dated DD/MM/YYYY, make a note of that").paths == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "args"),
+    [("Make a new file shopping.txt that says milk, bread, eggs and marmalade", "files.write",
+      {"path": "shopping.txt", "content": "milk, bread, eggs and marmalade"}),
+     ("Please write down in a file named phone numbers.txt: Dr Patel 555-0192, Linda next door 555-0147",
+      "files.write", {"path": "phone numbers.txt", "content": "Dr Patel 555-0192, Linda next door 555-0147"}),
+     ("generate speech saying the backup is complete", "speech.speak", {"text": "the backup is complete"}),
+     ("can you run the backup script? it's ./backup_books.sh", "system.run", {"command": "./backup_books.sh"}),
+     ("fyi I prefer invoices dated DD/MM/YYYY, make a note of that for the future", "memory.remember",
+      {"text": "I prefer invoices dated DD/MM/YYYY"})],
+)  # fmt: skip
+def test_what_a_file_says_and_scripts_by_path(router: Router, text: str, tool: str, args: dict) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == (tool, args)

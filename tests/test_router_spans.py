@@ -211,7 +211,7 @@ def test_asides_to_the_assistant_are_not_the_argument(examples: tuple[str, ...],
         ("here's the calendar, cal.jpg. which days are marked? just describe it", "cal.jpg", "which days are marked"),
         # the file is part of the question: no question of its own on either side
         ("what kind of plant is in plant.jpg?", "plant.jpg", None),
-        ("Does cat.jpg look blurry?", "cat.jpg", None),
+        ("Does cat.jpg look blurry?", "cat.jpg", "Does it look blurry"),  # the question goes on after it
         ("describe photo.png", "photo.png", None),
     ],
 )

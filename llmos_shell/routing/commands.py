@@ -64,6 +64,8 @@ def _first_clause(command: str) -> str:
     return command
 
 
+# A script run by its path: "./backup_books.sh", "~/bin/deploy.sh", "scripts/build.py".
+_SCRIPT = re.compile(r"(?:\.{1,2}/|~/|/)?[\w.+/-]*[\w+-]\.(?:sh|bash|zsh|py|pl|rb)|\.{1,2}/[\w+-]+")
 _RUN_WORDS = frozenset("run running execute executing exec type typing".split())
 
 
@@ -85,7 +87,7 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
         value = tail  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" (not ImageMagick's convert)
     words = value.split()
     for i, word in enumerate(words):
-        if is_program(word.rstrip(",;")):
+        if is_program(word.rstrip(",;")) or _SCRIPT.fullmatch(word.rstrip(",;?!")):
             command = _COMMAND_TAIL.sub("", _first_clause(" ".join(words[i:]))).rstrip(" ?!,;")
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
                 command = command[:-1]

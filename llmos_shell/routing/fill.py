@@ -154,17 +154,22 @@ CONTENT_VERBS = {
     "reference": "referenc(?:e|es|ing|ed)", "references": "referenc(?:e|es|ing|ed)",
     "include": "includ(?:e|es|ing|ed)", "includes": "includ(?:e|es|ing|ed)",
     "has": "(?:has|have|having)", "have": "(?:has|have|having)",
+    "says": "(?:says|saying)",  # not "say": "say {text}" is what to speak, "what does my lease say" a question
 }  # fmt: skip
 _NAMED_WORDS = re.compile(r"^(?:the\s+)?(?:words?|phrase|names?|terms?|string|text)\s+(?=\S)", re.I)  # "has the name X"
 # Where a verb's object ends: a sentence's end, a dash, a comma, the request's end.
-_OBJECT_END = r"(?=[\s.?!;:]*$|[.?!;:]\s|,\s|\s[-\u2013\u2014]\s)"
+_OBJECT_END = (
+    r"(?=[\s.?!;:]*$|[.?!;:]\s|\s[-\u2013\u2014]\s"
+    r"|,\s+(?:i|i'm|it|it's|that|this|we|they|he|she|you|so|because|but|please|thanks)\b)"
+)  # a comma before a clause of its own: "mention Odile, Rosa and Tom" is one object
 
 
 @functools.lru_cache(maxsize=4096)
 def _verb_regex(example: str) -> re.Pattern[str] | None:
-    """The verb form of a template whose words before its first slot end in a content verb:
-    "which files mention {text}" -> "mention(s|ing|ed)? {text}"; "... has {text} in it" -> "... in it|them"."""
-    head, sep, rest = example.partition("{")
+    """The verb form of a template whose words before its last slot end in a content verb:
+    "which files mention {text}" -> "mention(s|ing|ed)? {text}"; "... has {text} in it" -> "... in it|them";
+    "add a file {path} that says {content}" -> "says {content}" (the other slots are filled from literals)."""
+    head, sep, rest = example.rpartition("{")
     name, close, tail = rest.partition("}")
     words = head.split()
     if not sep or not close or not words or words[-1].lower() not in CONTENT_VERBS or "{" in tail:

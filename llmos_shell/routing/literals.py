@@ -44,6 +44,7 @@ _PATH = re.compile(
     r"|(?<![\w@/.*])\.[A-Za-z][\w.+-]*(?![\w*])(?!\s+files?\b)"  # .env, .gitignore (not ".md files")
     r"|\b(?:" + "|".join(sorted(WELL_KNOWN_NAMES)) + r")\b"  # well-known names without an extension
 )
+_DATE_FORMAT = re.compile(r"(?:D{1,2}|M{1,3}|Y{2,4})(?:[/.-](?:D{1,2}|M{1,3}|Y{2,4})){1,2}")  # DD/MM/YYYY is no path
 _SEPARATOR = re.compile(r"[/\\]")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z/])")
 _TRAIL = ".,;:!?)]}'\""
@@ -81,19 +82,27 @@ def extract_literals(text: str) -> Literals:
         value = m.group(0).rstrip(".,;:!?)]}'\"")
         if value.startswith(".") and value[1:].lower() in _EXTENSIONS:
             continue  # an extension, which fill.py turns into a pattern
-        if value and value not in lit.globs and not re.fullmatch(r"\d+(\.\d+)?", value) and not _is_abbrev(value):
+        if value and value not in lit.globs and not re.fullmatch(r"\d+(\.\d+)?", value) and not _is_abbrev(value) \
+                and not _DATE_FORMAT.fullmatch(value):  # fmt: skip
             _add(lit.paths, value)
     for m in _NUMBER.finditer(rest):
         _add(lit.numbers, m.group(0))
-    for quoted in lit.quoted:  # "add 'IRS Pub 535.pdf' to the library": the quote is the name, spaces and all
-        if " " in quoted and _quoted_path(quoted, text):
-            inside = [i for i, p in enumerate(lit.paths) if p in quoted]
-            lit.paths = [p for p in lit.paths if p not in quoted]
-            lit.paths.insert(inside[0] if inside else len(lit.paths), quoted)
+    spaced = [q for q in lit.quoted if " " in q and _quoted_path(q, text)]
+    spaced += [m.group(1) for m in _NAMED_SPACED.finditer(rest) if m.group(1).split()[0].lower() not in _NOT_NAMES]
+    for name in spaced:  # "add 'IRS Pub 535.pdf' to the library", "a file named phone numbers.txt"
+        inside = [i for i, p in enumerate(lit.paths) if p in name]
+        lit.paths = [p for p in lit.paths if p not in name]
+        lit.paths.insert(inside[0] if inside else len(lit.paths), name)
     lit.paths = [p for p in lit.paths if not any(_names_part(p, q) for q in lit.paths if q != p)]
     return lit
 
 
+# A file name of two or three words, said after "named"/"called": "a file named phone numbers.txt".
+_NAMED_SPACED = re.compile(
+    r"\b(?:named|called|titled)\s+((?:[A-Za-z0-9_'-]+\s+){1,2}[\w-]+\.(?:" + "|".join(sorted(_EXTENSIONS)) + r"))\b",
+    re.I,
+)
+_NOT_NAMES = frozenset("the a an my your our this that his her their".split())  # "called my notes.txt"
 _QUOTED_FOLDER = r"\s*[\"'\u2019\u201d`]\s+(?:folder|directory|dir)\b"  # "the 'Q3 receipts' folder"
 
 

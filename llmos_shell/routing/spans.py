@@ -107,6 +107,7 @@ def command_words(examples: Sequence[str], name: str) -> frozenset[str]:
 _EMPTY = (
     QUESTION_WORDS | DETERMINERS | RELATIONS | FILLER | AUXILIARIES
     | frozenset("it this that there here i you me we us they them".split())
+    | frozenset("down up out".split())  # the particle of "write down", "type up", "read out"
 )  # fmt: skip
 
 
