@@ -660,3 +660,15 @@ def test_names_after_named_or_called_and_formats_that_are_no_paths() -> None:
 def test_what_a_file_says_and_scripts_by_path(router: Router, text: str, tool: str, args: dict) -> None:
     d = router.route(text)
     assert (d.tool, d.arguments) == (tool, args)
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [("any jpgs with 'retouched' in the name in ~/Exports?", {"pattern": "*retouched*.jpg", "directory": "~/Exports"}),
+     ("look for any file with IMG_4 at the start of its name under photos/",
+      {"pattern": "IMG_4*", "directory": "photos/"}),
+     ("find files whose names start with draft_ in ./docs", {"pattern": "draft_*", "directory": "./docs"})],
+)  # fmt: skip
+def test_part_of_a_name_said_in_words_is_a_pattern(router: Router, text: str, args: dict) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == ("files.find", args)

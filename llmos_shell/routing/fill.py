@@ -471,9 +471,31 @@ def _patterns(text: str, lit: Literals) -> list[str]:
     pool = [p for p in (*lit.globs, *lit.paths) if p in text and not has_separator(p) and not p.endswith("/")]
     pool = [f"*{p}" if p.startswith(".") and _NAMED_EXTENSION.search(text) else p for p in pool]  # "they end in .mid"
     pool += [f"*{ext}" for ext in _BARE_EXTENSION.findall(text)]
-    if not pool and (kind := kind_pattern(text)):
+    kind = kind_pattern(text)
+    if (part := _NAME_PART.search(text)) and not any("*" in p for p in lit.globs):
+        word = next(g for g in part.groups() if g)
+        starts = part.group("inside") is None
+        if kind:  # "any jpgs with 'retouched' in the name" -> *retouched*.jpg
+            pool.insert(0, f"{word}*{kind[1:]}" if starts else f"*{word}*{kind[1:]}")
+        elif starts:  # "a file with IMG_4 at the start of its name" -> IMG_4*
+            pool.insert(0, f"{word}*")
+    if not pool and kind:
         pool.append(kind)
     return list(dict.fromkeys(pool))
+
+
+# Part of a file name said in words: "with 'retouched' in the name", "with IMG_4 at the start of its name",
+# "whose names start with draft_".
+_NAME_WORD = r"[\"'\u2018\u201c]?([\w.-]+)[\"'\u2019\u201d]?"
+_NAME_PART = re.compile(
+    r"\bwith\s+" + _NAME_WORD.replace("(", "(?P<inside>", 1) + r"\s+in\s+(?:the|its|their)\s+(?:file\s*)?names?\b"
+    r"|\bwith\s+"
+    + _NAME_WORD.replace("(", "(?P<start>", 1)
+    + r"\s+at\s+the\s+(?:start|beginning|front)\s+of\s+(?:the|its|their)\s+(?:file\s*)?names?\b"
+    r"|\b(?:names?|called)\s+(?:start|starting|starts|begin|beginning|begins)\s+with\s+"
+    + _NAME_WORD.replace("(", "(?P<begins>", 1),
+    re.I,
+)
 
 
 def _path_in(value: str, lit: Literals) -> str | None:
