@@ -546,7 +546,8 @@ def test_a_search_key_without_the_did_i_say_inside_it() -> None:
     from llmos_shell.routing.spans import first_clause
 
     assert first_clause("colour did I say Odile's eyes were") == "Odile's eyes"
-    assert first_clause("tuning did I mention I use for gigs") == "tuning I use for gigs"
+    assert first_clause("tuning did I mention I use for gigs") == "tuning"
+    assert first_clause("router did I tell you we have in the office") == "router"
     assert first_clause("did I say the code") == "did I say the code"  # nothing before it: not inside
     assert first_clause("the name of my accountant") == "my accountant"  # the key is the one named
     assert first_clause("the name of Priya") == "the name of Priya"
@@ -672,3 +673,16 @@ def test_what_a_file_says_and_scripts_by_path(router: Router, text: str, tool: s
 def test_part_of_a_name_said_in_words_is_a_pattern(router: Router, text: str, args: dict) -> None:
     d = router.route(text)
     assert (d.tool, d.arguments) == ("files.find", args)
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [("when did I say my fiscal year ends?", "when my fiscal year ends"),
+     ("what time did I say I take my pills", "when I take my pills"),
+     ("What time did I say our standup is?", "our standup"),  # the words said end at "is": the thing asked
+     ("which router did I tell you we have in the office?", "router"),
+     ("have you got anything saved about my co-host?", "my co-host")],
+)  # fmt: skip
+def test_recall_keys_asked_with_when_or_about_a_thing(router: Router, text: str, query: str) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == ("memory.recall", {"query": query})

@@ -431,6 +431,24 @@ def named_paths(text: str, lit: Literals) -> list[str]:
     return list(lit.paths) or _called_folders(text, set())
 
 
+# "when did I say my fiscal year ends?": when, where or how is what the key asks about.
+_WHEN_SAID = re.compile(
+    r"\s*(when|where|how|what\s+time)\s+(?:did|do|have|had)\s+(?:i|we)\s+"
+    r"(?:say|said|tell\s+you|told\s+you|mention|mentioned)\s+(?:that\s+)?(.+?)[\s?.!]*$",
+    re.I,
+)
+
+
+def _when_said(text: str, key: str) -> str:
+    """A key asked with "when/where/how did I say ..." keeps its question word, unless the words said
+    end at a verb "to be" ("what time did I say our standup is" asks for *our standup*)."""
+    m = _WHEN_SAID.match(text)
+    if not m or AUXILIARIES & {m.group(2).split()[-1].lower()} or len(m.group(2)) > 120:
+        return key
+    asked = "when" if m.group(1).lower().startswith("what") else m.group(1).lower()
+    return f"{asked} {m.group(2)}"
+
+
 def _free_text_param(spec: ToolSpec, name: str, schema: dict[str, Any]) -> bool:
     """A string the user words freely (text, query, question): not a path, pattern, command or choice."""
     return (_type(schema) == "string" and "enum" not in schema and not spec.is_path(name)
@@ -619,7 +637,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         value = trim_span(value, command_words(spec.examples, name), others,
                           question=name == "question", topic=markers(spec.examples, name),
                           scoped=_scoped(spec, name))  # fmt: skip
-        value = first_clause(value) if name in QUERY_NAMES else value
+        value = _when_said(text, first_clause(value)) if name in QUERY_NAMES else value
         value = _closing_quote(value, text, lit) if name == "question" else value
         if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
             del result.arguments[name], result.sources[name]
@@ -634,7 +652,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             span = _TEXT_INTRO.sub("", span) if span else span
             if not span and name == "question":  # "the manual is in the library, how do I turn on eye-AF?"
                 span = question_clause(text)
-            span = first_clause(span) if span and name in QUERY_NAMES else span
+            span = _when_said(text, first_clause(span)) if span and name in QUERY_NAMES else span
             said = result.rejected.get(name, "").lower().strip(_STRIP)
             pointed = [q for q in lit.quoted if q not in used_values and span and q in span]
             if said in _PRONOUNS and len(pointed) == 1:

@@ -65,7 +65,7 @@ RELATIONS = frozenset("about regarding concerning re that of under inside within
 FUNCTION = frozenset(
     "can could would will you u i id im me want need like to so just go ahead and then also let lets us we "
     "if possible is are was were be been do does did have has had it said told mentioned all every each any "
-    "some".split()
+    "some got".split()  # "have you got anything saved about ..."
 )
 
 
@@ -312,15 +312,15 @@ _NAME_OF = re.compile(r"^(?:the\s+)?name\s+of\s+", re.I)  # "the name of *my acc
 
 def _without_said(value: str) -> str:
     """A key without the "did I say" inside it: the words said, when they name the thing ("colour did
-    I say *Odile's eyes*"), or what comes before and after, when they are a clause of their own
-    ("*tuning* did I mention *I use for gigs*")."""
+    I say *Odile's eyes*"), or the thing before it, when the words said are a clause about it
+    ("*tuning* did I mention I use for gigs", "*router* did I tell you we have in the office")."""
     m = _SAID_INSIDE.search(value)
     if not m or not value[: m.start()].strip():
         return value
     head, tail = value[: m.start()].strip(), _TRAILING_AUXILIARY.sub("", value[m.end() :]).strip()
     if not tail:
         return head
-    return f"{head} {tail}" if tail.lower().startswith(("i ", "we ")) else tail
+    return head if tail.lower().startswith(("i ", "we ")) else tail
 
 
 def first_clause(value: str) -> str:
