@@ -522,6 +522,15 @@ def _commit() -> str:
     return head + ("+changes" if git("status", "--porcelain", "--untracked-files=no") else "")
 
 
+def _carried_over(last: dict[str, Any]) -> dict[str, Any]:
+    """The last results, each section stamped with the run that measured it before this run restamps the file."""
+    run = {k: last[k] for k in ("commit", "date") if k in last}
+    for key, value in last.items():
+        if isinstance(value, dict) and key != "router_config" and "commit" not in value and run:
+            value.update(run)
+    return last
+
+
 def _stamp(section: dict[str, Any], res: dict[str, Any]) -> list[str]:
     """A line naming the section's commit and date when they differ from the run's."""
     commit, date = section.get("commit"), section.get("date")
@@ -627,7 +636,7 @@ def main() -> None:
     stamp = {"commit": _commit(), "date": time.strftime("%Y-%m-%d")}
     res: dict[str, Any] = {}
     if not args.intents_only and OUT_JSON.is_file():  # sections not run this time keep their last results
-        res = json.loads(OUT_JSON.read_text(encoding="utf-8"))
+        res = _carried_over(json.loads(OUT_JSON.read_text(encoding="utf-8")))
     res.update({
         **stamp, "quick": args.quick, "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "python": platform.python_version(), "model": model, "embedder": embedder.model_id,
