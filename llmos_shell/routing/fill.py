@@ -157,11 +157,12 @@ CONTENT_VERBS = {
     "says": "(?:says|saying)",  # not "say": "say {text}" is what to speak, "what does my lease say" a question
 }  # fmt: skip
 _NAMED_WORDS = re.compile(r"^(?:the\s+)?(?:words?|phrase|names?|terms?|string|text)\s+(?=\S)", re.I)  # "has the name X"
-# Where a verb's object ends: a sentence's end, a dash, a comma, the request's end.
+# Where a verb's object ends: the request's end, a sentence's end, a dash, or a comma before a clause
+# of its own ("mention Odile, Rosa and Tom" is one object; "mention Tom, I think" ends at the comma).
 _OBJECT_END = (
     r"(?=[\s.?!;:]*$|[.?!;:]\s|\s[-\u2013\u2014]\s"
     r"|,\s+(?:i|i'm|it|it's|that|this|we|they|he|she|you|so|because|but|please|thanks)\b)"
-)  # a comma before a clause of its own: "mention Odile, Rosa and Tom" is one object
+)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -174,8 +175,11 @@ def _verb_regex(example: str) -> re.Pattern[str] | None:
     words = head.split()
     if not sep or not close or not words or words[-1].lower() not in CONTENT_VERBS or "{" in tail:
         return None
-    after = r"\s+in\s+(?:it|them)" if re.fullmatch(r"\s*in\s+it\s*", tail) else "" if not tail.strip() else None
-    if after is None:
+    if not tail.strip():
+        after = ""
+    elif re.fullmatch(r"\s*in\s+it\s*", tail):
+        after = r"\s+in\s+(?:it|them)"
+    else:
         return None
     return re.compile(r"(?<!\w)" + CONTENT_VERBS[words[-1].lower()] + r"\s+(?P<" + name + r">\S.*?)" + after
                       + _OBJECT_END, re.I | re.S)  # fmt: skip
@@ -432,17 +436,17 @@ def named_paths(text: str, lit: Literals) -> list[str]:
 
 
 # "when did I say my fiscal year ends?": when, where or how is what the key asks about.
-_WHEN_SAID = re.compile(
+_ASKED_WHEN = re.compile(
     r"\s*(when|where|how|what\s+time)\s+(?:did|do|have|had)\s+(?:i|we)\s+"
     r"(?:say|said|tell\s+you|told\s+you|mention|mentioned)\s+(?:that\s+)?(.+?)[\s?.!]*$",
     re.I,
 )
 
 
-def _when_said(text: str, key: str) -> str:
+def _asked_when(text: str, key: str) -> str:
     """A key asked with "when/where/how did I say ..." keeps its question word, unless the words said
     end at a verb "to be" ("what time did I say our standup is" asks for *our standup*)."""
-    m = _WHEN_SAID.match(text)
+    m = _ASKED_WHEN.match(text)
     if not m or AUXILIARIES & {m.group(2).split()[-1].lower()} or len(m.group(2)) > 120:
         return key
     asked = "when" if m.group(1).lower().startswith("what") else m.group(1).lower()
@@ -502,18 +506,20 @@ def _patterns(text: str, lit: Literals) -> list[str]:
     return list(dict.fromkeys(pool))
 
 
+def _name_word(group: str) -> str:
+    """A word of a file name, quoted or not, captured as ``group``."""
+    return r"[\"'\u2018\u201c]?(?P<" + group + r">[\w.-]+)[\"'\u2019\u201d]?"
+
+
+_OF_THE_NAME = r"\s+(?:the|its|their)\s+(?:file\s*)?names?\b"
 # Part of a file name said in words: "with 'retouched' in the name", "with IMG_4 at the start of its name",
 # "whose names start with draft_".
-_NAME_WORD = r"[\"'\u2018\u201c]?([\w.-]+)[\"'\u2019\u201d]?"
 _NAME_PART = re.compile(
-    r"\bwith\s+" + _NAME_WORD.replace("(", "(?P<inside>", 1) + r"\s+in\s+(?:the|its|their)\s+(?:file\s*)?names?\b"
-    r"|\bwith\s+"
-    + _NAME_WORD.replace("(", "(?P<start>", 1)
-    + r"\s+at\s+the\s+(?:start|beginning|front)\s+of\s+(?:the|its|their)\s+(?:file\s*)?names?\b"
-    r"|\b(?:names?|called)\s+(?:start|starting|starts|begin|beginning|begins)\s+with\s+"
-    + _NAME_WORD.replace("(", "(?P<begins>", 1),
+    r"\bwith\s+" + _name_word("inside") + r"\s+in" + _OF_THE_NAME
+    + r"|\bwith\s+" + _name_word("start") + r"\s+at\s+the\s+(?:start|beginning|front)\s+of" + _OF_THE_NAME
+    + r"|\b(?:names?|called)\s+(?:start|starting|starts|begin|beginning|begins)\s+with\s+" + _name_word("begins"),
     re.I,
-)
+)  # fmt: skip
 
 
 def _path_in(value: str, lit: Literals) -> str | None:
@@ -637,7 +643,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         value = trim_span(value, command_words(spec.examples, name), others,
                           question=name == "question", topic=markers(spec.examples, name),
                           scoped=_scoped(spec, name))  # fmt: skip
-        value = _when_said(text, first_clause(value)) if name in QUERY_NAMES else value
+        value = _asked_when(text, first_clause(value)) if name in QUERY_NAMES else value
         value = _closing_quote(value, text, lit) if name == "question" else value
         if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
             del result.arguments[name], result.sources[name]
@@ -652,7 +658,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             span = _TEXT_INTRO.sub("", span) if span else span
             if not span and name == "question":  # "the manual is in the library, how do I turn on eye-AF?"
                 span = question_clause(text)
-            span = _when_said(text, first_clause(span)) if span and name in QUERY_NAMES else span
+            span = _asked_when(text, first_clause(span)) if span and name in QUERY_NAMES else span
             said = result.rejected.get(name, "").lower().strip(_STRIP)
             pointed = [q for q in lit.quoted if q not in used_values and span and q in span]
             if said in _PRONOUNS and len(pointed) == 1:

@@ -261,9 +261,9 @@ _SAID_AFTER = (  # only after a comma, a full stop or a dash
     r"(?:it|that|this)(?:'s|\u2019s|\s+is|\s+was|\s+has)?\s+(?:changed|wrong|a\s+mistake|outdated|old|not\s+true"
     r"|no\s+longer\s+true)|so\s+(?:that\s+)?you\b.*|because\b.*|thanks|thank\s+you|thx|cheers"
 )
-# Possessive runs (``++``, ``*+``): a long run of commas or dots must not be split every way.
 # The reason, said after the argument with or without a comma: "say Chrysomelidae out loud *so I can hear it*".
 _SO_I_CAN = r"[sS]o\s+(?:that\s+)?(?:[iI]|[wW]e)\s+(?:can|could|don't|won't|do\s+not|will)\b[^,;.?!]*"
+# Possessive runs (``++``, ``*+``): a long run of commas or dots must not be split every way.
 _ASIDE = re.compile(
     r"(?:[\s,;.?!]++(?:" + _TOLD_YOU + r"|" + _SO_I_CAN + r")"
     r"|(?:\s*+[,;.?!]|\s++[-\u2013\u2014])\s*+(?:" + _SAID_AFTER + r"))[\s.?!]*+$"
