@@ -10,6 +10,7 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect")
 pytestmark = pytest.mark.model
+WAIT_S = 180  # how long to wait for output, not a timing: a busy shared machine must not fail a working prompt
 
 
 def spawn(isolated: Path, max_tokens: int = 24):
@@ -17,7 +18,7 @@ def spawn(isolated: Path, max_tokens: int = 24):
         f"[model]\nmax_tokens = {max_tokens}\nn_ctx = 2048\n[router]\nenabled = false\n"
     )
     child = pexpect.spawn(sys.executable, ["-m", "llmos_shell"], env={**os.environ, "TERM": "xterm"},
-                          encoding="utf-8", timeout=60, dimensions=(40, 200))  # fmt: skip
+                          encoding="utf-8", timeout=WAIT_S, dimensions=(40, 200))  # fmt: skip
     child.expect("/help for commands")
     child.expect("llmos>")
     return child
