@@ -211,8 +211,8 @@ def test_a_folder_argues_against_a_tool_that_reads_files(router: Router, tmp_pat
     monkeypatch.chdir(tmp_path)
     (tmp_path / "photos").mkdir()
     (tmp_path / "a.txt").write_text("x")
-    assert [_shape(v) for v in ("photos", "a.txt", "~/Downloads", "docs/", "b.md", "word")] == [
-        "folder", "file", "folder", "folder", "file", ""]  # fmt: skip
+    names = ("photos", "a.txt", "~/Downloads", "docs/", "b.md", "word", "src/lib", "src/Makefile")
+    assert [_shape(v) for v in names] == ["folder", "file", "folder", "folder", "file", "", "folder", "file"]
     specs = router.specs
     assert specs["files.read"].path_takes("path") == "file" and specs["files.list"].path_takes("path") == "folder"
     assert specs["retrieval.ingest"].path_takes("path") == ""  # "file or folder"
@@ -686,3 +686,16 @@ def test_part_of_a_name_said_in_words_is_a_pattern(router: Router, text: str, ar
 def test_recall_keys_asked_with_when_or_about_a_thing(router: Router, text: str, query: str) -> None:
     d = router.route(text)
     assert (d.tool, d.arguments) == ("memory.recall", {"query": query})
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "path"),
+    [("what's inside minutes/2025/march_board.md", "files.read", "minutes/2025/march_board.md"),
+     ("whats inside invoices.csv? my boss asked", "files.read", "invoices.csv"),
+     ("what's inside lib/parsers", "files.list", "lib/parsers"),  # folders and no extension: a folder
+     ("can you show me what's inside assets/icons", "files.list", "assets/icons")],
+)  # fmt: skip
+def test_what_is_inside_a_file_is_read_and_inside_a_folder_listed(router: Router, text: str, tool: str,
+                                                                  path: str) -> None:  # fmt: skip
+    d = router.route(text)
+    assert (d.tool, d.arguments) == (tool, {"path": path})

@@ -20,7 +20,7 @@ from ..errors import ToolError
 from .commands import spelled_out
 from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, named_paths, template_coverage
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, kind_pattern, same_family
-from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals
+from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals, has_separator
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
 from .spans import FOLDER_NOUN
 from .specs import ToolSpec
@@ -73,8 +73,9 @@ FILLED_MARGIN = 0.02  # an unsure tool missing a required argument gives way to 
 
 
 def _shape(value: str, text: str = "") -> str:
-    """What a path names: "folder" for ``docs/``, ``~/Downloads``, an existing folder or one the
-    request calls a folder ("my ~/projects/app folder"); "file" for ``notes.txt``; else ""."""
+    """What a path names: "folder" for ``docs/``, ``~/Downloads``, ``src/components`` (folders and
+    no extension), an existing folder or one the request calls a folder ("my ~/projects/app
+    folder"); "file" for ``notes.txt``; else ""."""
     said = re.search(re.escape(value) + r"\s+(" + FOLDER_NOUN + r")\b", text, re.I) if text else None
     said = said or (re.search(r"\b(" + FOLDER_NOUN + r")\s+" + re.escape(value), text, re.I) if text else None)
     if said:  # "my ~/projects/app folder", "open the folder data/raw"
@@ -91,7 +92,7 @@ def _shape(value: str, text: str = "") -> str:
     if not value.endswith(("/", "\\")) and ((last.startswith(".") and last.strip(".")) or last in WELL_KNOWN_NAMES):
         return "file"  # ~/.vimrc, src/Makefile
     rooted = value.startswith(("~", "/", "./", "\\\\")) or re.match(r"[A-Za-z]:\\", value)  # C:\Users\ana
-    if value.endswith(("/", "\\")) or (rooted and "." not in last.strip(".")):
+    if value.endswith(("/", "\\")) or ((rooted or has_separator(value)) and "." not in last.strip(".")):
         return "folder"
     return "file" if re.search(r"\.[A-Za-z][A-Za-z0-9]{0,7}$", last) else ""
 

@@ -228,6 +228,7 @@ def register_tools(register: Any) -> None:
             "bring up the file {path}",
             "I want to look at {path}",
             "{path}: open it up",
+            "what's inside the file {path}",
         ],
         effects=["read"],
         path_args=["path"],
