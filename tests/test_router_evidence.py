@@ -699,3 +699,11 @@ def test_what_is_inside_a_file_is_read_and_inside_a_folder_listed(router: Router
                                                                   path: str) -> None:  # fmt: skip
     d = router.route(text)
     assert (d.tool, d.arguments) == (tool, {"path": path})
+
+
+def test_voice_message_formats_are_audio(router: Router) -> None:
+    from llmos_shell.routing.kinds import kind_of
+
+    assert [kind_of(p) for p in ("memo.amr", "talk.wma", "take1.aif")] == ["amr", "wma", "aiff"]
+    d = router.route("my sister sent a voice message, voicemail.amr, could you write it down for me")
+    assert (d.tool, d.arguments) == ("speech.transcribe", {"path": "voicemail.amr"})

@@ -13,8 +13,8 @@ __all__ = [
 ]  # fmt: skip
 
 IMAGE_KINDS = frozenset({"png", "jpg", "gif", "bmp", "tiff", "webp", "ppm", "heic", "svg"})
-AUDIO_KINDS = frozenset({"wav", "mp3", "flac", "ogg", "m4a", "opus", "aac"})
-_KIND_ALIASES = {"jpeg": "jpg", "tif": "tiff", "htm": "html", "markdown": "md"}
+AUDIO_KINDS = frozenset({"wav", "mp3", "flac", "ogg", "m4a", "opus", "aac", "amr", "wma", "aiff"})
+_KIND_ALIASES = {"jpeg": "jpg", "tif": "tiff", "htm": "html", "markdown": "md", "aif": "aiff"}
 VIDEO_KINDS = frozenset({"mp4", "mkv", "mov", "avi", "webm"})
 MEDIA_KINDS = IMAGE_KINDS | AUDIO_KINDS | VIDEO_KINDS | {"pdf", "docx", "xlsx", "pptx", "epub"}
 # Kinds one tool family handles: a tool for some audio formats is the one for a recording in
