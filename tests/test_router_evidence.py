@@ -707,3 +707,13 @@ def test_voice_message_formats_are_audio(router: Router) -> None:
     assert [kind_of(p) for p in ("memo.amr", "talk.wma", "take1.aif")] == ["amr", "wma", "aiff"]
     d = router.route("my sister sent a voice message, voicemail.amr, could you write it down for me")
     assert (d.tool, d.arguments) == ("speech.transcribe", {"path": "voicemail.amr"})
+
+
+def test_a_folder_named_in_title_case_words_is_one_path(router: Router) -> None:
+    from llmos_shell.routing.literals import extract_literals
+
+    assert extract_literals("list ~/Music/Jazz Standards").paths == ["~/Music/Jazz Standards"]
+    assert extract_literals("copy src/App.tsx to Backup").paths == ["src/App.tsx"]  # a file, then lower case
+    assert extract_literals("open docs/Guide. Then read it").paths == ["docs/Guide"]  # a new sentence
+    d = router.route("Open the folder Documents/Tax Returns and tell me what's in it")
+    assert (d.tool, d.arguments) == ("files.list", {"path": "Documents/Tax Returns"})

@@ -89,6 +89,7 @@ def extract_literals(text: str) -> Literals:
         _add(lit.numbers, m.group(0))
     spaced = [q for q in lit.quoted if " " in q and _quoted_path(q, text)]
     spaced += [m.group(1) for m in _NAMED_SPACED.finditer(rest) if m.group(1).split()[0].lower() not in _NOT_NAMES]
+    spaced += [m.group(1) for m in _TITLED_FOLDER.finditer(rest)]
     for name in spaced:  # "add 'IRS Pub 535.pdf' to the library", "a file named phone numbers.txt"
         inside = [i for i, p in enumerate(lit.paths) if p in name]
         lit.paths = [p for p in lit.paths if p not in name]
@@ -103,6 +104,11 @@ _NAMED_SPACED = re.compile(
     re.I,
 )
 _NOT_NAMES = frozenset("the a an my your our this that his her their".split())  # "called my notes.txt"
+# A folder whose last name is words in title case, as folders are named on desktops:
+# "Open the folder Documents/Lesson Plans and tell me what's inside".
+_TITLED_FOLDER = re.compile(
+    r"(?<![\w/.~-])((?:~/|\.{1,2}/|/)?(?:[\w.-]+/)+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){1,2})(?=\s+[a-z]|[\s.?!]*$|[,;:!?])"
+)
 _QUOTED_FOLDER = r"\s*[\"'\u2019\u201d`]\s+(?:folder|directory|dir)\b"  # "the 'Q3 receipts' folder"
 
 
