@@ -717,3 +717,8 @@ def test_a_folder_named_in_title_case_words_is_one_path(router: Router) -> None:
     assert extract_literals("open docs/Guide. Then read it").paths == ["docs/Guide"]  # a new sentence
     d = router.route("Open the folder Documents/Tax Returns and tell me what's in it")
     assert (d.tool, d.arguments) == ("files.list", {"path": "Documents/Tax Returns"})
+
+
+def test_a_pronoun_in_a_text_slot_points_at_the_one_quote(router: Router) -> None:
+    d = router.route("read this word aloud for me: 'quinoa', I never say it right")
+    assert (d.tool, d.arguments) == ("speech.speak", {"text": "quinoa"})

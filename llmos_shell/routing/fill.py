@@ -577,6 +577,10 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                     if not (value := command_in(text) or ""):
                         continue
             elif _free_text_param(spec, name, schema):
+                quotes = [q for q in lit.quoted if q not in used]
+                lead = value.split()[0].lower().strip(_STRIP) if value.split() else ""
+                if lead in _PRONOUNS and len(quotes) == 1 and quotes[0] not in value:
+                    value = quotes[0]  # "this word: 'phenomenon', I always say {it wrong}": the word is the quote
                 if name == "question" and _ASKS.match(value):
                     # a question keeps the quote it asks about: "what's the definition of an 'active subscriber'"
                     exact = False
