@@ -722,3 +722,19 @@ def test_a_folder_named_in_title_case_words_is_one_path(router: Router) -> None:
 def test_a_pronoun_in_a_text_slot_points_at_the_one_quote(router: Router) -> None:
     d = router.route("read this word aloud for me: 'quinoa', I never say it right")
     assert (d.tool, d.arguments) == ("speech.speak", {"text": "quinoa"})
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("say the amount $1,204.50 out loud, I'm checking the invoice", "$1,204.50"),
+     ("read the amount $1,204.50 aloud, I'm checking the invoice", "$1,204.50"),
+     ("say hello and welcome out loud, I'm just testing the speakers", "hello and welcome")],
+)  # fmt: skip
+def test_why_it_is_said_and_the_number_label_are_not_the_words(router: Router, text: str, said: str) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == ("speech.speak", {"text": said})
+
+
+def test_the_number_of_something_keeps_its_words(router: Router) -> None:
+    d = router.route("remember the number of chairs in room 4 is 30")
+    assert (d.tool, d.arguments) == ("memory.remember", {"text": "the number of chairs in room 4 is 30"})

@@ -60,7 +60,7 @@ def is_question(text: str) -> bool:
 
 
 _TEXT_INTRO = re.compile(
-    r"^(?:(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+"
+    r"^(?:(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+|(?:the\s+)?(?:number|figure|amount)\s+(?=[\d$\u20ac\u00a3+-])"
     r"|(?:whose\s+|with\s+(?:the\s+)?|and\s+(?:the|its)\s+)(?:content|contents|text|body)\s+(?:is\s+|are\s+|:\s*)?)(?=\S)",
     re.I,
 )  # "the phrase hello world", "whose content is 42 apples"

@@ -260,6 +260,7 @@ _TOLD_YOU = (
 _SAID_AFTER = (  # only after a comma, a full stop or a dash
     r"(?:it|that|this)(?:'s|\u2019s|\s+is|\s+was|\s+has)?\s+(?:changed|wrong|a\s+mistake|outdated|old|not\s+true"
     r"|no\s+longer\s+true)|so\s+(?:that\s+)?you\b.*|because\b.*|thanks|thank\s+you|thx|cheers"
+    r"|[iI](?:'m|\u2019m|\s+am)\s+(?:just\s+)?(?:checking|testing|trying|practi[cs]ing|comparing|proofreading|double-checking)\b.*"
 )
 # The reason, said after the argument with or without a comma: "say Chrysomelidae out loud *so I can hear it*".
 _SO_I_CAN = r"[sS]o\s+(?:that\s+)?(?:[iI]|[wW]e)\s+(?:can|could|don't|won't|do\s+not|will)\b[^,;.?!]*"

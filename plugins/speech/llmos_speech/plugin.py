@@ -97,6 +97,7 @@ def register_tools(register: Any) -> None:
             "say it out loud: {text}",
             "read out: {text}",
             "read the words {text} out loud",
+            "read {text} aloud for me",
             "vocalize {text}",
             "use your voice to say {text}",
             "pronounce {text}",
