@@ -738,3 +738,13 @@ def test_why_it_is_said_and_the_number_label_are_not_the_words(router: Router, t
 def test_the_number_of_something_keeps_its_words(router: Router) -> None:
     d = router.route("remember the number of chairs in room 4 is 30")
     assert (d.tool, d.arguments) == ("memory.remember", {"text": "the number of chairs in room 4 is 30"})
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [("remind me which printer is the colour one", "which printer is the colour one"),
+     ("do you remember which gate our flight leaves from?", "which gate our flight leaves from")],
+)  # fmt: skip
+def test_a_recall_key_keeps_which_before_its_noun(router: Router, text: str, query: str) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == ("memory.recall", {"query": query})

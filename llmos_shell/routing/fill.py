@@ -443,6 +443,20 @@ _ASKED_WHEN = re.compile(
 )
 
 
+_WHICH = re.compile(r"(?:which|whose)\s+(?=\w)", re.I)
+
+
+def _which_kept(whole: str, key: str) -> str:
+    """A key that trimming took a leading "which" off keeps it when a noun follows: "remind me which
+    *server is the prod db*" recalls which server it is, not a server."""
+    m = _WHICH.match(whole)
+    rest = whole[m.end() :] if m else ""
+    first = key.split()[0].lower() if key.split() else ""
+    if not m or not rest.startswith(key) or first in AUXILIARIES or first in _PRONOUNS or first in {"i", "you", "we"}:
+        return key
+    return whole[: m.end()] + key
+
+
 def _asked_when(text: str, key: str) -> str:
     """A key asked with "when/where/how did I say ..." keeps its question word, unless the words said
     end at a verb "to be" ("what time did I say our standup is" asks for *our standup*)."""
@@ -644,9 +658,11 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         others = [str(v) for n, v in result.arguments.items() if n != name]
         value = str(result.arguments[name])
         value = first_clause(value) if name in QUERY_NAMES else value  # "my old address please, I moved"
+        whole = value
         value = trim_span(value, command_words(spec.examples, name), others,
                           question=name == "question", topic=markers(spec.examples, name),
                           scoped=_scoped(spec, name))  # fmt: skip
+        value = _which_kept(whole, value) if name in QUERY_NAMES else value
         value = _asked_when(text, first_clause(value)) if name in QUERY_NAMES else value
         value = _closing_quote(value, text, lit) if name == "question" else value
         if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
