@@ -748,3 +748,12 @@ def test_the_number_of_something_keeps_its_words(router: Router) -> None:
 def test_a_recall_key_keeps_which_before_its_noun(router: Router, text: str, query: str) -> None:
     d = router.route(text)
     assert (d.tool, d.arguments) == ("memory.recall", {"query": query})
+
+
+def test_examples_of_a_pattern_are_no_kinds_a_tool_takes(router: Router) -> None:
+    from llmos_shell.routing.kinds import file_kinds
+
+    assert file_kinds(router.specs["files.find"]) == frozenset()  # (e.g. "*.pdf", "PDFs") shows a pattern
+    assert "pdf" in file_kinds(router.specs["retrieval.ingest"])  # (text, Markdown, HTML, PDF, code) declares
+    d = router.route("find beach_day.png for me")
+    assert (d.tool, d.arguments) == ("files.find", {"pattern": "beach_day.png"})
