@@ -757,3 +757,13 @@ def test_examples_of_a_pattern_are_no_kinds_a_tool_takes(router: Router) -> None
     assert "pdf" in file_kinds(router.specs["retrieval.ingest"])  # (text, Markdown, HTML, PDF, code) declares
     d = router.route("find beach_day.png for me")
     assert (d.tool, d.arguments) == ("files.find", {"pattern": "beach_day.png"})
+
+
+@pytest.mark.parametrize(
+    ("text", "args"),
+    [("find where PO-5512 shows up in my files", {"text": "PO-5512"}),
+     ("show me where the word deadline comes up in docs/", {"text": "deadline", "directory": "docs/"})],
+)  # fmt: skip
+def test_where_text_shows_up_is_a_search_for_it(router: Router, text: str, args: dict) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == ("files.search", args)

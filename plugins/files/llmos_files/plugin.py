@@ -169,6 +169,8 @@ def register_tools(register: Any) -> None:
             "grep the code for {text}",
             "show every line with {text}",
             "find where {text} appears",
+            "find where {text} shows up",
+            "show me where {text} comes up in {directory}",
             "search the contents of my files for {text}",
             "lines that mention {text} in {directory}",
             "search the files for {text}",
