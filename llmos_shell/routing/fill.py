@@ -63,7 +63,7 @@ _TEXT_INTRO = re.compile(
     r"^(?:(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+|(?:the\s+)?(?:number|figure|amount)\s+(?=[\d$\u20ac\u00a3+-])"
     r"|(?:whose\s+|with\s+(?:the\s+)?|and\s+(?:the|its)\s+)(?:content|contents|text|body)\s+(?:is\s+|are\s+|:\s*)?)(?=\S)",
     re.I,
-)  # "the phrase hello world", "whose content is 42 apples"
+)  # "the phrase hello world", "the number 4,318.27", "whose content is 42 apples"
 _NAMED_EXTENSION = re.compile(r"\b(?:ends?|ending|extension|suffix)\s+(?:(?:in|with|of)\s+)?\.[A-Za-z0-9]", re.I)
 _BARE_EXTENSION = re.compile(r"(?<![\w.*])(\.[A-Za-z][A-Za-z0-9]{0,7})\b(?!\.)")
 _LEADING_ARTICLES = re.compile(

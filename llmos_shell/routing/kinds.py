@@ -52,11 +52,11 @@ def file_kinds(spec: ToolSpec) -> frozenset[str]:
         + " "
         + " ".join(str(s.get("description", "")) for n, s in spec.properties.items() if spec.is_path(n))
     )
-    text = _EXAMPLES.sub(" ", text)  # "by name or glob (e.g. "*.pdf", "PDFs")": examples of a pattern, not kinds taken
+    text = _DESCRIPTION_EXAMPLES.sub(" ", text)  # (e.g. "*.pdf", "PDFs") shows a pattern, not kinds taken
     return frozenset(k for k in (_kind(w) for w in re.findall(r"\b[A-Za-z0-9]{2,8}\b", text)) if k in MEDIA_KINDS)
 
 
-_EXAMPLES = re.compile(r"\((?:e\.g\.|for\s+example|such\s+as)[^)]*\)|\"[^\"]*\"", re.I)
+_DESCRIPTION_EXAMPLES = re.compile(r"\((?:e\.g\.|for\s+example|such\s+as)[^)]*\)|\"[^\"]*\"", re.I)
 
 
 def sample_file(kinds: frozenset[str] | set[str]) -> str:
