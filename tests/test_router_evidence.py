@@ -767,3 +767,13 @@ def test_examples_of_a_pattern_are_no_kinds_a_tool_takes(router: Router) -> None
 def test_where_text_shows_up_is_a_search_for_it(router: Router, text: str, args: dict) -> None:
     d = router.route(text)
     assert (d.tool, d.arguments) == ("files.search", args)
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "path"),
+    [("type up the interview in tapes/ep3.mp3", "speech.transcribe", "tapes/ep3.mp3"),
+     ("type up notes.md", "files.read", "notes.md")],  # a text file is read, not transcribed
+)  # fmt: skip
+def test_typing_up_a_recording_is_a_transcript(router: Router, text: str, tool: str, path: str) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == (tool, {"path": path})

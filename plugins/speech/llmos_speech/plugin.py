@@ -72,6 +72,7 @@ def register_tools(register: Any) -> None:
             "caption the audio {path}",
             "what is being said in the clip {path}",
             "dictation in {path} to text",
+            "type up the dictation in {path}",
         ],
         effects=["read"],
         path_args=["path"],
