@@ -525,8 +525,8 @@ def _commit() -> str:
 def _carried_over(last: dict[str, Any]) -> dict[str, Any]:
     """The last results, each section stamped with the run that measured it before this run restamps the file."""
     run = {k: last[k] for k in ("commit", "date") if k in last}
-    for key, value in last.items():
-        if isinstance(value, dict) and key != "router_config" and "commit" not in value and run:
+    for key, value in last.items() if run else ():
+        if isinstance(value, dict) and key != "router_config" and "commit" not in value:
             value.update(run)
     return last
 

@@ -450,11 +450,19 @@ def _which_kept(whole: str, key: str) -> str:
     """A key that trimming took a leading "which" off keeps it when a noun follows: "remind me which
     *server is the prod db*" recalls which server it is, not a server."""
     m = _WHICH.match(whole)
-    rest = whole[m.end() :] if m else ""
-    first = key.split()[0].lower() if key.split() else ""
-    if not m or not rest.startswith(key) or first in AUXILIARIES or first in _PRONOUNS or first in {"i", "you", "we"}:
+    words = key.split()
+    if not m or not words or not whole[m.end() :].startswith(key) or words[0].lower() in _NO_NOUN:
         return key
     return whole[: m.end()] + key
+
+
+_NO_NOUN = AUXILIARIES | _PRONOUNS | {"i", "you", "we"}  # "which *is* ...", "which *I* ..." ask of no noun
+
+
+def _opens_with_pronoun(value: str) -> bool:
+    """The value starts with a pronoun ("that", "it wrong"): it points at something said elsewhere."""
+    words = value.split()
+    return bool(words) and words[0].lower().strip(_STRIP) in _PRONOUNS
 
 
 def _asked_when(text: str, key: str) -> str:
@@ -587,13 +595,12 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if name in GENERATED:
                 quoted = next((q for q in lit.quoted if q in value), None)
                 value = quoted or command_in(value) or value
-                if value.split()[0].lower().strip(_STRIP) in _PRONOUNS:  # "pip install x - run *that*"
+                if _opens_with_pronoun(value):  # "pip install x - run *that*"
                     if not (value := command_in(text) or ""):
                         continue
             elif _free_text_param(spec, name, schema):
                 quotes = [q for q in lit.quoted if q not in used]
-                lead = value.split()[0].lower().strip(_STRIP) if value.split() else ""
-                if lead in _PRONOUNS and len(quotes) == 1 and quotes[0] not in value:
+                if _opens_with_pronoun(value) and len(quotes) == 1 and quotes[0] not in value:
                     value = quotes[0]  # "this word: 'phenomenon', I always say {it wrong}": the word is the quote
                 if name == "question" and _ASKS.match(value):
                     # a question keeps the quote it asks about: "what's the definition of an 'active subscriber'"
