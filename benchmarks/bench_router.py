@@ -74,6 +74,8 @@ DEV3 = ROOT / "benchmarks" / "data" / "intents_dev3.jsonl"
 DEV4 = ROOT / "benchmarks" / "data" / "intents_dev4.jsonl"  # the writers' mix of held-out 3
 DEV5 = ROOT / "benchmarks" / "data" / "intents_dev5.jsonl"  # written with held-out 4, same mix of writers
 DEV6 = ROOT / "benchmarks" / "data" / "intents_dev6.jsonl"  # written with held-out 5, same mix of writers
+DEV7 = ROOT / "benchmarks" / "data" / "intents_dev7.jsonl"  # written with dev 8 by two writers, new mixes
+DEV8 = ROOT / "benchmarks" / "data" / "intents_dev8.jsonl"
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
@@ -82,6 +84,8 @@ INTENT_SETS = (
     ("dev4", "Fourth development set (written blind, read while tuning)", DEV4),
     ("dev5", "Fifth development set (written blind, read while tuning)", DEV5),
     ("dev6", "Sixth development set (written blind, read while tuning)", DEV6),
+    ("dev7", "Seventh development set (written blind, read while tuning)", DEV7),
+    ("dev8", "Eighth development set (written blind, read while tuning)", DEV8),
     ("heldout", "Held-out intents (never read)", HELDOUT),
     ("heldout2", "Second held-out set (never read)", HELDOUT2),
     ("heldout3", "Third held-out set (never read)", HELDOUT3),

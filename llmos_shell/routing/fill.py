@@ -95,6 +95,12 @@ class FillResult:
         return not self.missing and all(self.sources.get(n) in ("slot", "literal", "span") for n in self.arguments)
 
 
+# Between a slot and the words after it, one break of a sentence is as good as another:
+# "{text}, remember that" is said "X. Remember that." and "X - remember it" as well.
+_SEPARATOR = re.compile(r"\s*([,.;]|[-\u2013\u2014]+(?=\s))")
+_ANY_SEPARATOR = r"\s*(?:[,.;!]|\s[-\u2013\u2014]+)"
+
+
 @functools.lru_cache(maxsize=4096)
 def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
     parts = _SLOT_SPLIT.split(example.strip().rstrip("?.!"))
@@ -111,6 +117,12 @@ def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
             body.append(f"(?P<{name}>.+?)")
         else:
             words = part.split()
+            sep = _SEPARATOR.match(part) if i > 0 else None
+            if sep and len(words) > 1:  # "{text}, remember that" matches "{text}. Remember that." too
+                rest = words[0][len(sep.group(1)) :]
+                words = [rest, *words[1:]] if rest else words[1:]
+                body.append(_ANY_SEPARATOR)
+                part = " " + " ".join(words) + (" " if part[-1:].isspace() else "")
             if words:
                 literal_chars += sum(len(w) for w in words)
                 lead = r"\s+" if part[:1].isspace() and i > 0 else ""

@@ -46,13 +46,29 @@ _HOW_TO = re.compile(
     r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30},\s*)?"  # "In Word, how do I ..."
     r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
     r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$"  # "what does the word 'ephemeral' mean?"
+    # "what is a p-value, in simple terms?", "What is a 'file' exactly?": what a thing is, in general
+    r"|what(?:'s|\s+is)\s+an?\s+(?:\S+\s+){0,2}?\S+?\s*(?:,[^?]*|\s+(?:exactly|actually|really))?\?$"
     # "what's the shell command to count lines in a csv?"
     r"|what(?:'s|\s+is)\s+the\s+(?:\w+\s+){0,2}(?:command|syntax|shortcut|formula|way)\s+(?:to|for)\b)",
     re.I,
 )
-# Asking for advice, about a path or not: "is it safe to delete files in /tmp?", "should I use YAML?"
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.?!])\s+)(?=\S)")
+
+
+def _asks_how(text: str) -> bool:
+    """A sentence of ``text`` asks how to do something or what a word means: "how do I ...", or
+    "twelve chapters in and stuck. how do you push through ...", "what does OCR mean? the man at
+    the shop mentioned it" (a question is read up to its question mark)."""
+    for m in _SENTENCE_START.finditer(text):
+        sentence = text[m.end():]
+        question = sentence.split("?", 1)[0] + "?" if "?" in sentence else sentence
+        if _HOW_TO.match(question):
+            return True
+    return False
+# Asking for advice, about a path or not: "is it safe to delete files in /tmp?", "should I use YAML?",
+# "what sample rate should I record podcasts at?"
 _ADVICE = re.compile(
-    r"\s*(?:is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|(?:what\s+)?should\s+i\b)",
+    r"\s*(?:is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|(?:(?:what|which)\s+(?:[\w-]+\s+){0,3})?should\s+i\b)",
     re.I,
 )
 NAMED_FILE_PENALTY = 0.03  # "no tool" for a request naming a path
@@ -284,7 +300,7 @@ class Router:
         lit = lit or extract_literals(text)
         ranked = self.index.rank(self.speller.correct(text), lit)  # "rememeber my PIN" scores as remember
         req = _Request(text, lit, kinds={k for k in map(kind_of, lit.paths) if k}, called=named_paths(text, lit),
-                       how_to=_HOW_TO.match(text) is not None, advice=_ADVICE.match(text) is not None,
+                       how_to=_asks_how(text), advice=_ADVICE.match(text) is not None,
                        kind_pattern=kind_pattern(text))  # fmt: skip
         fills: dict[str, FillResult | None] = {}
         rescored = []

@@ -69,6 +69,9 @@ FUNCTION = frozenset(
 )
 
 
+_SAYING = frozenset("said told mentioned".split())
+
+
 def _norm(token: str) -> str:
     return stem(token.strip(_EDGE).lower().replace("'", "").replace("\u2019", ""))
 
@@ -166,6 +169,8 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
         start, end, tok = tokens[i]
         bare = tok.strip(_EDGE).lower().replace("\u2019", "'")
         norm = _norm(tok)
+        if bare in _SAYING and norm in words:
+            return "anchor"  # "have I *told* you where I parked": saying is what the tool asks about
         if bare.replace("'", "") in FUNCTION:
             return "function"
         if i == 0 and bare == "thank" and len(tokens) > 2 and tokens[1][2].lower() == "you":
@@ -181,6 +186,8 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
     while run < len(tokens) and kinds[run]:
         run += 1
     lo = max((i + 1 for i in range(run) if kinds[i] == "anchor"), default=0)
+    if 0 < lo < run and tokens[lo - 1][2].lower() in _SAYING and tokens[lo][2].lower() == "you":
+        lo += 1  # "have I told *you*": whom it was said to
     while (
         lo > 0
         and tokens[lo - 1][2].lower().strip(_EDGE) in DETERMINERS
