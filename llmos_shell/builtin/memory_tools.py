@@ -95,7 +95,7 @@ def register_tools(register: Any) -> None:
             "make a note that {text}", "keep in mind that {text}", "note for later: {text}",
             "save this to memory: {text}", "store the fact that {text}",
             "memorize that {text}",
-            "{text}, remember that",
+            "{text}, remember that", "{text} - remember it",
             "remember for next time: {text}", "add to your memory that {text}", "note that {text}",
             "commit this to memory: {text}", "don't forget: {text}",
             "remember this: {text}", "save the fact that {text}", "log this in your memory: {text}",
@@ -125,6 +125,7 @@ def register_tools(register: Any) -> None:
             "which {query} did I tell you I prefer", "I told you about {query} before, what was it?",
             "what did I save about {query}", "what {query} did I mention", "what did I tell you {query} was",
             "which {query} did I say I use", "what was {query}? I told you before",
+            "what was {query} called again?",
         ],
         effects=["read"],
     )  # fmt: skip

@@ -193,7 +193,8 @@ def _verb_regex(example: str) -> re.Pattern[str] | None:
         after = r"\s+in\s+(?:it|them)"
     else:
         return None
-    return re.compile(r"(?<!\w)" + CONTENT_VERBS[words[-1].lower()] + r"\s+(?P<" + name + r">\S.*?)" + after
+    # a person's saying is no file's content: "I *mentioned* it to you once", "you said"
+    return re.compile(r"(?<!\bi\s)(?<!\byou\s)(?<!\w)" + CONTENT_VERBS[words[-1].lower()] + r"\s+(?P<" + name + r">\S.*?)" + after
                       + _OBJECT_END, re.I | re.S)  # fmt: skip
 
 
@@ -296,7 +297,11 @@ def _sentence_tail(payload: str, text: str) -> str:
 
 
 # What may lead a question that follows a file: "photo.png - is it blurry?", "chart.png and tell me whether ...".
-_QUESTION_LEAD = re.compile(r"^[\s,:;?!.\-\u2013\u2014]*(?:(?:and\s+)?(?:tell|show)\s+me\s+|and\s+)?", re.I)
+_QUESTION_LEAD = re.compile(
+    r"^[\s,:;?!.\-\u2013\u2014]*(?:(?:and\s+)?(?:tell|show)\s+me\s+|and\s+"
+    r"|(?:(?:mainly|mostly|especially|just)\s+)?i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+to\s+know\s+)?",
+    re.I,
+)  # "..., mainly I want to know *if the seams are visible*"
 _ASKS = re.compile(r"(?:" + _OPENERS + r"|whether|if)\b", re.I)  # what opens a question, or asks one
 _TELL_ME = re.compile(
     r"^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:tell|show)\s+(?:me\s+|(?=(?:what|which|who|how|whether|if)\b))",
@@ -327,6 +332,9 @@ def question_beside(text: str, path: str) -> str | None:
     if tail and len(tail.split()) >= 2 and (_ASKS.match(tail) or marked) and tail != after.strip():
         return tail
     head = _TELL_ME.sub("", before.strip())
+    asked, mark, said = head.partition("? ")
+    if mark and _ASKS.match(asked) and len(asked.split()) >= 3 and not _ASKS.match(said):
+        return asked  # "does the mould look serious? photo is mould.jpg": a statement says where the file is
     # the question goes on after the file: "what trend does the chart in q2.png *show*", "does rack.jpg show ..."
     rest = _TO_YOU.sub("", after.strip().partition("? ")[0].rstrip("?!. "))
     goes_on = bool(re.match(r"\s+[A-Za-z]", after) and not re.search(r"[.,;:!?]\s*$", before)
@@ -340,9 +348,12 @@ def question_beside(text: str, path: str) -> str | None:
     if head.rstrip().endswith(("?", ":", "-", "\u2013", "\u2014")) and apart:
         return head.rstrip(" ?:-\u2013\u2014")
     bare = _IN_THE_FILE.sub("", head)
-    rest_apart = not after.strip(" ?!.") or re.match(r"\s*[?.!]\s+\S", after)  # "...? something digs up my roses"
+    # "...? something digs up my roses", "..., the owner wrote 'tabby' but I'm not sure"
+    rest_apart = not after.strip(" ?!.") or re.match(r"\s*[?.!,;]\s+\S", after)
     if bare != head and rest_apart and bare.split()[-1].lower() not in AUXILIARIES:
         return bare  # not "what kind of plant is" of "what kind of plant is in plant.jpg"
+    if bare != head and rest_apart and re.search(r"\s(?:image|photo|picture|screenshot)\s*$", head):
+        return head.strip()  # "how many singers are in the photo"
     if goes_on and bare != head and bare.split()[-1].lower() not in AUXILIARIES:
         return f"{bare} {rest}"  # "what trend does the chart show", "is the flower a bee orchid"
     return None

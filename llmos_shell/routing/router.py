@@ -60,11 +60,13 @@ def _asks_how(text: str) -> bool:
     "twelve chapters in and stuck. how do you push through ...", "what does OCR mean? the man at
     the shop mentioned it" (a question is read up to its question mark)."""
     for m in _SENTENCE_START.finditer(text):
-        sentence = text[m.end():]
+        sentence = text[m.end() :]
         question = sentence.split("?", 1)[0] + "?" if "?" in sentence else sentence
         if _HOW_TO.match(question):
             return True
     return False
+
+
 # Asking for advice, about a path or not: "is it safe to delete files in /tmp?", "should I use YAML?",
 # "what sample rate should I record podcasts at?"
 _ADVICE = re.compile(

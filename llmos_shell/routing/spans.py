@@ -111,6 +111,7 @@ _EMPTY = (
     QUESTION_WORDS | DETERMINERS | RELATIONS | FILLER | AUXILIARIES
     | frozenset("it this that there here i you me we us they them".split())
     | frozenset("down up out".split())  # the particle of "write down", "type up", "read out"
+    | frozenset("to before earlier once ago back again already yesterday".split())  # "have I mentioned {it before}"
 )  # fmt: skip
 
 
@@ -257,9 +258,11 @@ def _skip_auxiliaries(tokens: list[tuple[int, int, str]], lo: int, hi: int) -> i
 # "forget the wifi password *I gave you*", "what was my landlord's name*, I told you last week*",
 # "remove the server IP *from your memory, it changed*", "remember I take it black*, so you don't ...*".
 _TOLD_YOU = (
-    r"(?:(?:according\s+to|from|like|as)\s+)?(?:that\s+|which\s+|what\s+)?(?:i|I)\s+(?:told|gave|asked|sent|showed"
-    r"|mentioned\s+to)\s+you"
-    r"(?:\s+(?:to\s+(?:remember|save|keep|store)|about|before|earlier|once|yesterday|last\s+\w+|the\s+other\s+day))*"
+    r"(?:(?:according\s+to|from|like|as)\s+)?(?:that\s+|which\s+|what\s+)?(?:[iI]\s+think\s+)?(?:i|I)\s+"
+    r"(?:(?:told|gave|asked|sent|showed)(?:\s+(?:it|that|this))?(?:\s+to)?\s+you"
+    r"|mentioned(?:\s+(?:it|that|this))?(?:\s+to\s+you)?)"
+    r"(?:\s+(?:to\s+(?:remember|save|keep|store)|about|before|earlier|once|yesterday|last\s+\w+|the\s+other\s+day"
+    r"|a\s+while\s+(?:back|ago)))*"
     r"|(?:that\s+)?you\s+(?:saved|stored|remembered|kept|noted)(?:\s+(?:before|earlier))?"
     r"|you\s+(?:should|might|must|may)\s+have\s+(?:it|that|this)(?:\s+(?:saved|stored|noted|somewhere))*"
     r"|(?:from|in|out\s+of)\s+(?:your|the)\s+memory(?:\s+anymore)?|anymore|from\s+(?:before|earlier|last\s+time)"
@@ -338,10 +341,12 @@ def first_clause(value: str) -> str:
     "Odile's eyes"), nor a leading "the name of", nor the words of a question left after it
     ("citation style *did I*")."""
     m = _NEW_CLAUSE.search(value)
-    comma = None if m else re.search(r",\s", value)  # a bare comma ends a key of two words or more
+    # a bare comma ends a key of two words or more; a question mark any key ("the clinic fax number? the
+    # printer guy is asking")
+    comma = None if m else re.search(r",\s|\?\s", value)
     cut = m or comma
     head = value[: cut.start()].strip(_EDGE + " ") if cut else value
-    if cut and head and not is_empty_phrase(head) and (m or len(head.split()) >= 2):
+    if cut and head and not is_empty_phrase(head) and (m or len(head.split()) >= 2 or cut.group(0)[0] == "?"):
         value = head
     if len(value) <= ASIDE_REACH:  # keys are short; a pasted page is left as it is
         value = _without_said(value)
