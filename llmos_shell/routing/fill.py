@@ -194,8 +194,8 @@ def _verb_regex(example: str) -> re.Pattern[str] | None:
     else:
         return None
     # a person's saying is no file's content: "I *mentioned* it to you once", "you said"
-    return re.compile(r"(?<!\bi\s)(?<!\byou\s)(?<!\w)" + CONTENT_VERBS[words[-1].lower()] + r"\s+(?P<" + name + r">\S.*?)" + after
-                      + _OBJECT_END, re.I | re.S)  # fmt: skip
+    verb = r"(?<!\bi\s)(?<!\byou\s)(?<!\w)" + CONTENT_VERBS[words[-1].lower()]
+    return re.compile(verb + r"\s+(?P<" + name + r">\S.*?)" + after + _OBJECT_END, re.I | re.S)
 
 
 def match_verb(examples: Sequence[str], text: str, names: Sequence[str]) -> tuple[dict[str, str], str | None]:
