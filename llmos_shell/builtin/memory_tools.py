@@ -95,7 +95,7 @@ def register_tools(register: Any) -> None:
             "make a note that {text}", "keep in mind that {text}", "note for later: {text}",
             "save this to memory: {text}", "store the fact that {text}",
             "memorize that {text}",
-            "{text}, remember that", "{text} - remember it",
+            "{text}, remember that", "{text} - remember it", "{text}, you should remember that",
             "remember for next time: {text}", "add to your memory that {text}", "note that {text}",
             "commit this to memory: {text}", "don't forget: {text}",
             "remember this: {text}", "save the fact that {text}", "log this in your memory: {text}",

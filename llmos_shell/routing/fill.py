@@ -713,6 +713,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             pointed = [q for q in lit.quoted if q not in used_values and span and q in span]
             if said in _PRONOUNS and len(pointed) == 1:
                 span = pointed[0]  # "how 'Bach's Goldberg Variations' is pronounced - say *it*"
+            held = [str(v) for n, v in result.arguments.items() if spec.is_path(n)]
+            if span and any(p in span for p in held):
+                span = None  # "I saved it as brief.txt - what's written in it?" holds no text to write to it
             if span and not is_empty_phrase(span):
                 result.arguments[name] = span
                 result.sources[name] = "span"

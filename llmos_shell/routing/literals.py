@@ -103,7 +103,8 @@ _NAMED_SPACED = re.compile(
     r"\b(?:named|called|titled)\s+((?:[A-Za-z0-9_'-]+\s+){1,2}[\w-]+\.(?:" + "|".join(sorted(_EXTENSIONS)) + r"))\b",
     re.I,
 )
-_NOT_NAMES = frozenset("the a an my your our this that his her their".split())  # "called my notes.txt"
+# "called my notes.txt", "I named it cookies.txt"
+_NOT_NAMES = frozenset("the a an my your our this that his her their it them these those".split())
 # A folder whose last name is words in title case, as folders are named on desktops:
 # "Open the folder Documents/Lesson Plans and tell me what's inside".
 _TITLED_FOLDER = re.compile(

@@ -208,6 +208,7 @@ def register_tools(register: Any) -> None:
             "cat {path}",
             "print the contents of {path}",
             "what does {path} say",
+            "what does {path} actually say?",
             "display {path}",
             "summarize {path}",
             "show {path} from line {start_line}",
