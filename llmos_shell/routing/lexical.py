@@ -42,6 +42,7 @@ def stem(word: str) -> str:
     return word
 
 
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w.])")
 _CLITIC_S = re.compile(r"['\u2019]s\b", re.I)  # "where's" is "where" (not "wher"), "Odile's" is "odile"
 
 
@@ -52,6 +53,7 @@ def _masked(text: str) -> str:
     lit = extract_literals(text)
     for value in (*lit.urls, *lit.quoted, *lit.paths, *lit.globs):
         text = text.replace(value, " | ")
+    text = _NUMBER.sub(" ", text)  # "closes at 7" is no word of "what is 12 times 7?"
     return _CLITIC_S.sub("", text)
 
 

@@ -45,6 +45,7 @@ HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or wh
 _HOW_TO = re.compile(
     r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30},\s*)?"  # "In Word, how do I ..."
     r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
+    r"|how\s+(?:i|we)\s+(?:can|could|should)\b"  # "how I can cite a website in APA 7 style?"
     r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$"  # "what does the word 'ephemeral' mean?"
     # "what is a p-value, in simple terms?", "What is a 'file' exactly?": what a thing is, in general
     r"|what(?:'s|\s+is)\s+an?\s+(?:\S+\s+){0,2}?\S+?\s*(?:,[^?]*|\s+(?:exactly|actually|really))?\?$"
