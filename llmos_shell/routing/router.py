@@ -45,6 +45,9 @@ HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or wh
 _HOW_TO = re.compile(
     r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30},\s*)?"  # "In Word, how do I ..."
     r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
+    # code to write is an answer: "write me a python function that lists all files in a directory"
+    r"|(?:write|give)\s+(?:me\s+)?(?:a|an|some)\s+(?:[\w+#-]+\s+){0,2}(?:function|script|regex|query|program|class"
+    r"|snippet|one-liner|method)\b"
     r"|how\s+(?:i|we)\s+(?:can|could|should)\b"  # "how I can cite a website in APA 7 style?"
     r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$"  # "what does the word 'ephemeral' mean?"
     # "what is a p-value, in simple terms?", "What is a 'file' exactly?": what a thing is, in general
@@ -68,10 +71,18 @@ def _asks_how(text: str) -> bool:
     return False
 
 
+def _asks_advice(text: str) -> bool:
+    """``text`` asks for advice, at its start or in a clause of its own ("my boss wants me to
+    remember to run the payroll, *any tips* for building a habit like that?")."""
+    return any(_ADVICE.match(text, m.end()) for m in _CLAUSE_START.finditer(text))
+
+
+_CLAUSE_START = re.compile(r"^|[,;.?!]\s+")
 # Asking for advice, about a path or not: "is it safe to delete files in /tmp?", "should I use YAML?",
 # "what sample rate should I record podcasts at?"
 _ADVICE = re.compile(
-    r"\s*(?:is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|(?:(?:what|which)\s+(?:[\w-]+\s+){0,3})?should\s+i\b)",
+    r"\s*(?:is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|(?:(?:what|which)\s+(?:[\w-]+\s+){0,3})?should\s+i\b"
+    r"|do\s+you\s+think\b|any\s+(?:[\w-]+\s+)?(?:tips|tricks|ideas|advice|suggestions|recommendations)\b)",
     re.I,
 )
 NAMED_FILE_PENALTY = 0.03  # "no tool" for a request naming a path
@@ -303,7 +314,7 @@ class Router:
         lit = lit or extract_literals(text)
         ranked = self.index.rank(self.speller.correct(text), lit)  # "rememeber my PIN" scores as remember
         req = _Request(text, lit, kinds={k for k in map(kind_of, lit.paths) if k}, called=named_paths(text, lit),
-                       how_to=_asks_how(text), advice=_ADVICE.match(text) is not None,
+                       how_to=_asks_how(text), advice=_asks_advice(text),
                        kind_pattern=kind_pattern(text))  # fmt: skip
         fills: dict[str, FillResult | None] = {}
         rescored = []
