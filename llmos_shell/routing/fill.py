@@ -33,6 +33,7 @@ from .spans import (
     first_clause,
     is_empty_phrase,
     markers,
+    search_key,
     trim_span,
 )
 from .specs import ToolSpec
@@ -695,6 +696,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         value = _which_kept(whole, value) if name in QUERY_NAMES else value
         value = _asked_when(text, first_clause(value)) if name in QUERY_NAMES else value
         value = _closing_quote(value, text, lit) if name == "question" else value
+        value = search_key(value) if _scoped(spec, name) and value not in lit.quoted else value
         if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
             del result.arguments[name], result.sources[name]
             result.rejected[name] = value
@@ -709,6 +711,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if not span and name == "question":  # "the manual is in the library, how do I turn on eye-AF?"
                 span = question_clause(text)
             span = _asked_when(text, first_clause(span)) if span and name in QUERY_NAMES else span
+            span = search_key(span) if span and _scoped(spec, name) else span
             said = result.rejected.get(name, "").lower().strip(_STRIP)
             pointed = [q for q in lit.quoted if q not in used_values and span and q in span]
             if said in _PRONOUNS and len(pointed) == 1:

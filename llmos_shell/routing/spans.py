@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from .lexical import stem
 from .spelling import MIN_LENGTH, one_slip
 
-__all__ = ["command_words", "content_span", "first_clause", "is_empty_phrase", "markers", "trim_span"]
+__all__ = ["command_words", "content_span", "first_clause", "is_empty_phrase", "markers", "search_key", "trim_span"]
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _TOKEN = re.compile(r"\S+")
@@ -357,6 +357,27 @@ def first_clause(value: str) -> str:
             value = bare if bare and not is_empty_phrase(bare) else value
     bare = _DANGLING.sub("", value)
     return bare if bare and not is_empty_phrase(bare) else value
+
+
+# A word that is a code, not a word of the language: "AB-7731", "INV-20931", "TODO", "spawnCreature".
+_CODE = re.compile(r"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+|[A-Z]{2,}\d*|[a-z]+[A-Z]\w*|\w+_\w+")
+_PLAIN = re.compile(r"[a-z]+")
+SEARCH_KEY_WORDS = 5  # a key of more words is a phrase to find as it is
+
+
+def search_key(value: str) -> str:
+    """A search key without a clause said after it ("Bella Hoffmann*, she says we have her records*"),
+    and, when it is a code among plain words, the code: "the customer reference *AB-7731*",
+    "invoice number *INV-20931*", "any *TODO* comments"."""
+    m = _NEW_CLAUSE.search(value)
+    if m and value[: m.start()].strip(_EDGE + " ") and not is_empty_phrase(value[: m.start()]):
+        value = value[: m.start()].strip(_EDGE + " ")
+    words = value.split()
+    if 1 < len(words) <= SEARCH_KEY_WORDS:
+        codes = [w for w in words if _CODE.fullmatch(w.strip(_EDGE))]
+        if len(codes) == 1 and all(w == codes[0] or _PLAIN.fullmatch(w) for w in words):
+            return codes[0].strip(_EDGE)
+    return value
 
 
 def _span(text: str, words: frozenset[str], used: Iterable[str], question: bool, topic: frozenset[str],
