@@ -74,13 +74,17 @@ def sample_file(kinds: frozenset[str] | set[str]) -> str:
 _KIND_NAMES = {
     "python": "py", "markdown": "md", "javascript": "js", "typescript": "ts", "rust": "rs", "shell": "sh",
     "bash": "sh", "text": "txt", "word": "docx", "excel": "xlsx", "powerpoint": "pptx", "jpeg": "jpeg",
+    "midi": "mid",
 }  # fmt: skip
 # Nouns that make the word before them a kind: "csv files", "png screenshots", "python scripts".
 _KIND_NOUNS = (
     "files?|documents?|docs|screenshots?|images?|pictures?|photos?|scripts?|sheets?|spreadsheets?|recordings?"
     "|tracks?|songs?|clips?|videos?|reports?|notebooks?|sources?|modules?"
 )
-_OTHER_KINDS = frozenset({"jpeg", "tif", "htm", "ipynb", "bak", "tmp", "zip", "tar", "gz"})
+_OTHER_KINDS = frozenset({
+    "jpeg", "tif", "htm", "ipynb", "bak", "tmp", "zip", "tar", "gz",
+    "dwg", "dxf", "stl", "psd", "xls", "odt", "ods", "rtf", "mid",  # drawings, models, office files, scores
+})  # fmt: skip
 _EXTENSION_WORDS = (TEXT_KINDS | MEDIA_KINDS | _OTHER_KINDS | DATA_FORMATS) - {
     "c", "h", "go", "sh", "env"  # too common as words
 }  # fmt: skip
@@ -101,6 +105,9 @@ def kind_pattern(text: str) -> str | None:
             word = word[:-1] if word not in _EXTENSION_WORDS and word.endswith("s") else word
             if word in _EXTENSION_WORDS and word not in _NOT_PLURAL:
                 return f"*.{word}"
+            named = _KIND_WORD.match(text, m.start("one"))  # "all the MIDI files": a kind's name and its noun
+            if named and named.group("noun") and (ext := _KIND_NAMES.get(named.group("word").lower())):
+                return f"*.{ext}"
             continue
         word = m.group("word").lower()
         if m.group("noun"):
