@@ -499,6 +499,15 @@ def _asked_when(text: str, key: str) -> str:
     return f"{asked} {m.group(2)}"
 
 
+_JOINED_NAME = re.compile(r"[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+")  # cad_projects, lab-reports-2024
+
+
+def _folder_name(spec: ToolSpec, name: str, value: str) -> bool:
+    """A slot for a folder holds one name joined by "_" or "-", as folders are named: "find *.step in
+    *cad_projects*" (a plain word, "in general", names none)."""
+    return spec.path_takes(name) != "file" and _JOINED_NAME.fullmatch(value) is not None
+
+
 def _free_text_param(spec: ToolSpec, name: str, schema: dict[str, Any]) -> bool:
     """A string the user words freely (text, query, question): not a path, pattern, command or choice."""
     return (_type(schema) == "string" and "enum" not in schema and not spec.is_path(name)
@@ -611,7 +620,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                     continue
             elif spec.is_path(name):
                 value = _path_in(value, lit) or _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
-            if spec.is_path(name) and not (value in lit.paths or looks_like_path(value)):
+            if spec.is_path(name) and not (
+                value in lit.paths or looks_like_path(value) or _folder_name(spec, name, value)
+            ):
                 result.rejected[name] = value
                 continue
             if name in PATTERN_NAMES and value.lower() in _PRONOUNS:
