@@ -40,13 +40,15 @@ def is_program(word: str) -> bool:
     return bool(re.fullmatch(r"[\w.+-]+", word)) and (word in KNOWN_PROGRAMS or shutil.which(word) is not None)
 
 
-# What a request may add after a shell command ("df -h in the terminal", "... and show the result").
+# What a request may add after a shell command ("df -h in the terminal", "... and show the result",
+# "git status in this folder").
 _COMMAND_TAIL = re.compile(
     r"(?:\s+(?:in|on|from|using|with)\s+(?:the|a|my)\s+(?:terminal|shell|console|command line)"
     r"|\s+and\s+(?:show|tell|give|print)\s+(?:me\s+)?(?:the\s+|its\s+|what\s+it\s+)?(?:result|output|says|prints)s?"
     r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
     r"|\s+[-\u2013\u2014]\s+(?:run|do|execute|try)\b.*|,?\s+(?:please|pls|thanks|thank\s+you|now)"
-    r"|\s+for\s+me|\s+(?:so|because|since|cause)\s+(?:that\s+)?(?:i|we|you|it)\b.*)+[\s.!?]*$",
+    r"|\s+for\s+me|\s+(?:so|because|since|cause)\s+(?:that\s+)?(?:i|we|you|it)\b.*"
+    r"|\s+(?:in|inside)\s+(?:this|the\s+current|the|my)\s+(?:folder|directory|dir|repo|repository|project))+[\s.!?]*$",
     re.I,
 )
 

@@ -630,6 +630,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if name in GENERATED:
                 quoted = next((q for q in lit.quoted if q in value), None)
                 value = quoted or command_in(value) or value
+                whole = None if quoted else command_in(text)
+                if whole and whole.endswith(" " + value):  # "start the server with npm {run dev}"
+                    value = whole
                 if _opens_with_pronoun(value):  # "pip install x - run *that*"
                     if not (value := command_in(text) or ""):
                         continue
