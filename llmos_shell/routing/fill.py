@@ -353,7 +353,12 @@ def question_beside(text: str, path: str) -> str | None:
     rest_apart = not after.strip(" ?!.") or re.match(r"\s*[?.!,;]\s+\S", after)
     if bare != head and rest_apart and bare.split()[-1].lower() not in AUXILIARIES:
         return bare  # not "what kind of plant is" of "what kind of plant is in plant.jpg"
-    if bare != head and rest_apart and re.search(r"\s(?:image|photo|picture|screenshot)\s*$", head):
+    if (
+        bare != head
+        and rest_apart
+        and len(bare.split()) >= 3
+        and re.search(r"\s(?:image|photo|picture|screenshot)\s*$", head)
+    ):
         return head.strip()  # "how many singers are in the photo"
     if goes_on and bare != head and bare.split()[-1].lower() not in AUXILIARIES:
         return f"{bare} {rest}"  # "what trend does the chart show", "is the flower a bee orchid"

@@ -66,7 +66,7 @@ FUNCTION = frozenset(
     "can could would will you u i id im me want need like to so just go ahead and then also let lets us we "
     "if possible is are was were be been do does did have has had it said told mentioned all every each any "
     "some got".split()  # "have you got anything saved about ..."
-)
+) | frozenset("fact facts stuff thing things info".split())  # "forget all of that *stuff*" points back
 
 
 _SAYING = frozenset("said told mentioned".split())
@@ -112,6 +112,7 @@ _EMPTY = (
     | frozenset("it this that there here i you me we us they them".split())
     | frozenset("down up out".split())  # the particle of "write down", "type up", "read out"
     | frozenset("to before earlier once ago back again already yesterday".split())  # "have I mentioned {it before}"
+    | frozenset("fact facts stuff thing things info".split())  # "forget that {fact}" points at what was said
 )  # fmt: skip
 
 
@@ -356,7 +357,35 @@ def first_clause(value: str) -> str:
             bare = said.sub("", value).strip()
             value = bare if bare and not is_empty_phrase(bare) else value
     bare = _DANGLING.sub("", value)
-    return bare if bare and not is_empty_phrase(bare) else value
+    return _fact_named(bare) if bare and not is_empty_phrase(bare) else value
+
+
+# What a key said as a changed fact names: "*the altos* are fine now", "*the surprise party* is over".
+_STATE_OF = re.compile(
+    r"^(?P<thing>(?:the|my|our|his|her|their)\s+(?:[\w'-]+\s+){0,3}?[\w'-]+)\s+(?:is|are|was|were)\s+"
+    r"(?:now\s+|no\s+longer\s+|not\s+)?[\w'-]+(?:\s+now)?$",
+    re.I,
+)
+# The fact a denial denies: "I no longer teach the honors section" -> "I teach the honors section".
+_DENIAL = re.compile(
+    r"(?<=^i)\s+(?:no\s+longer|not)(?=\s)|(?<=^i'm)\s+(?:no\s+longer|not)(?=\s)|(?<=^we)\s+(?:no\s+longer|not)(?=\s)"
+    r"|\s+anymore$|\s+any\s+more$",
+    re.I,
+)
+
+
+def _fact_named(key: str) -> str:
+    """A key said as a change of a fact names what changed: "the altos are fine now" -> "the altos";
+    "I'm not vegetarian anymore" -> "I'm vegetarian"."""
+    if len(key) > ASIDE_REACH:
+        return key
+    m = _STATE_OF.match(key)
+    if m:
+        return m.group("thing")
+    if not _DENIAL.search(key) or not re.match(r"(?:i|i'm|we)\s", key, re.I):
+        return key  # "Dr. Patel not working Wednesdays" is the fact itself
+    denied = _DENIAL.sub("", key).strip()
+    return denied if len(denied.split()) >= 2 else key
 
 
 # A word that is a code, not a word of the language: "AB-7731", "INV-20931", "TODO", "spawnCreature".
