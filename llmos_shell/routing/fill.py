@@ -35,6 +35,7 @@ from .spans import (
     markers,
     search_key,
     trim_span,
+    without_asides,
 )
 from .specs import ToolSpec
 
@@ -654,8 +655,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                     exact = exact or f": {{{name}}}" in (template or "")  # "say this: {text}": the words to say
                     if exact and value not in lit.quoted:
                         value = _sentence_tail(value, text)  # "speak this: ... and started again."
-                if not exact and name == "question":
-                    value = _whole_question(text, value)
+                if not exact and name == "question":  # "... about {the budget, going by the notes I gave you}"
+                    value = _whole_question(text, without_asides(value, question=True))
                 if not exact:  # quoted text or a colon's payload is the user's exact words; the rest is trimmed below
                     untrimmed.append(name)
             result.arguments[name] = _coerce(value, schema)

@@ -27,7 +27,16 @@ from collections.abc import Iterable, Sequence
 from .lexical import stem
 from .spelling import MIN_LENGTH, one_slip
 
-__all__ = ["command_words", "content_span", "first_clause", "is_empty_phrase", "markers", "search_key", "trim_span"]
+__all__ = [
+    "command_words",
+    "content_span",
+    "first_clause",
+    "is_empty_phrase",
+    "markers",
+    "search_key",
+    "trim_span",
+    "without_asides",
+]
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _TOKEN = re.compile(r"\S+")
@@ -272,6 +281,11 @@ _SAID_AFTER = (  # only after a comma, a full stop or a dash
     r"(?:it|that|this)(?:'s|\u2019s|\s+is|\s+was|\s+has)?\s+(?:changed|wrong|a\s+mistake|outdated|old|not\s+true"
     r"|no\s+longer\s+true)|so\s+(?:that\s+)?you\b.*|because\b.*|thanks|thank\s+you|thx|cheers"
     r"|[iI](?:'m|\u2019m|\s+am)\s+(?:just\s+)?(?:checking|testing|trying|practi[cs]ing|comparing|proofreading|double-checking)\b.*"
+    # a tag question: "my docs should say whether ... . *do they?*"
+    r"|(?:do|does|did|is|are|was|were|can|will|would|has|have)(?:n't)?\s+(?:they|it|you|he|she|we)"
+    # where the answer is, after the question: "..., *going by the transcripts I gave you*?"
+    r"|(?:going\s+by|according\s+to|based\s+on|from|in|per)\s+(?:the|my|our)\s+[\w' -]{1,40}?\s+(?:that\s+)?(?:I|i|we)\s+"
+    r"(?:gave|sent|uploaded|added|shared|indexed)(?:\s+(?:to\s+)?you)?"
 )
 # The reason, said after the argument with or without a comma: "say Chrysomelidae out loud *so I can hear it*".
 _SO_I_CAN = r"[sS]o\s+(?:that\s+)?(?:[iI]|[wW]e)\s+(?:can|could|don't|won't|do\s+not|will)\b[^,;.?!]*"
@@ -295,6 +309,11 @@ def _without_asides(text: str, question: bool) -> tuple[str, bool]:
         if mark and tail.strip() and "?" not in tail and len(head.split()) >= 3:
             text, cut = head, True
     return text, cut
+
+
+def without_asides(text: str, *, question: bool = False) -> str:
+    """``text`` without the asides it ends with ("..., going by the transcripts I gave you")."""
+    return _without_asides(text, question)[0].rstrip(" ,;") or text
 
 
 # A clause that starts after a break with its own subject: "my car*, I sold it*", "my address*? I
