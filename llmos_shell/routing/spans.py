@@ -284,8 +284,8 @@ _SAID_AFTER = (  # only after a comma, a full stop or a dash
     # a tag question: "my docs should say whether ... . *do they?*"
     r"|(?:do|does|did|is|are|was|were|can|will|would|has|have)(?:n't)?\s+(?:they|it|you|he|she|we)"
     # where the answer is, after the question: "..., *going by the transcripts I gave you*?"
-    r"|(?:going\s+by|according\s+to|based\s+on|from|in|per)\s+(?:the|my|our)\s+[\w' -]{1,40}?\s+(?:that\s+)?(?:I|i|we)\s+"
-    r"(?:gave|sent|uploaded|added|shared|indexed)(?:\s+(?:to\s+)?you)?"
+    r"|(?:going\s+by|according\s+to|based\s+on|from|in|per)\s+(?:the|my|our)\s+[\w' -]{1,40}?\s+"
+    r"(?:that\s+)?(?:I|i|we)\s+(?:gave|sent|uploaded|added|shared|indexed)(?:\s+(?:to\s+)?you)?"
 )
 # The reason, said after the argument with or without a comma: "say Chrysomelidae out loud *so I can hear it*".
 _SO_I_CAN = r"[sS]o\s+(?:that\s+)?(?:[iI]|[wW]e)\s+(?:can|could|don't|won't|do\s+not|will)\b[^,;.?!]*"
