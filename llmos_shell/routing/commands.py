@@ -68,6 +68,7 @@ def _first_clause(command: str) -> str:
 
 # A script run by its path: "./backup_books.sh", "~/bin/deploy.sh", "scripts/build.py".
 _SCRIPT = re.compile(r"(?:\.{1,2}/|~/|/)?[\w.+/-]*[\w+-]\.(?:sh|bash|zsh|py|pl|rb)|\.{1,2}/[\w+-]+")
+_ARTICLES = frozenset("the a an my this that your our".split())
 _RUN_WORDS = frozenset("run running execute executing exec type typing".split())
 
 
@@ -89,6 +90,8 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
         value = tail  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" (not ImageMagick's convert)
     words = value.split()
     for i, word in enumerate(words):
+        if i > 0 and words[i - 1].lower() in _ARTICLES:
+            continue  # "the file ./notes.txt" names a file, not the program `file`
         if is_program(word.rstrip(",;")) or _SCRIPT.fullmatch(word.rstrip(",;?!")):
             command = _COMMAND_TAIL.sub("", _first_clause(" ".join(words[i:]))).rstrip(" ?!,;")
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."

@@ -129,6 +129,12 @@ def register_tools(register: Any) -> None:
             "list the running containers",
             "how long has the machine been running",
             "show the running processes",
+            "what is this machine's IP address",
+            "zip up last year's invoices",
+            "the computer is slow, what's hogging it",
+            "how much memory is free right now",
+            "what's listening on port 8080",
+            "kill the frozen process",
         ],
         effects=["execute"],
         # The sandbox enforces [plugins.system] timeout and kills the process group; the shell's
