@@ -142,7 +142,7 @@ def register_tools(register: Any) -> None:
             "get rid of what you remember about {query}", "discard the note about {query}",
             "no need to remember {query} anymore", "throw away the memory of {query}",
             "delete everything you remember about {query}", "forget the fact that {query}",
-            "you no longer need to know {query}",
+            "you no longer need to know {query}", "un-remember {query}",
         ],
         effects=["write"],
     )  # fmt: skip
