@@ -399,10 +399,18 @@ AFTER_COLON_HEAD = 16  # "my eyes are tired, read this out to me: ..." still int
 
 
 def after_colon(text: str) -> str | None:
-    """The words after a request's first ": " (the payload of "say this: ...")."""
+    """The words after a request's first ": " (the payload of "say this: ..."); None when that colon
+    is inside data ("containing {"name": "BetterUI"}")."""
     head, sep, tail = text.partition(": ")
     tail = _strip(tail)
-    return tail if sep and head.strip() and tail and len(head.split()) <= AFTER_COLON_HEAD else None
+    inside = head.count("{") > head.count("}") or head.count("[") > head.count("]") or head.count('"') % 2 == 1
+    return tail if sep and head.strip() and tail and len(head.split()) <= AFTER_COLON_HEAD and not inside else None
+
+
+def _after_dash(text: str) -> str | None:
+    """The words after a request's first " -- " or " — ", as :func:`after_colon` reads a colon's."""
+    m = re.search(r"\s(?:--|\u2014|\u2013)\s+", text)
+    return after_colon(text[: m.start()] + ": " + text[m.end() :]) if m else None
 
 
 _NOT_FOLDER_NAMES = frozenset(
@@ -651,6 +659,11 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                     exact = False
                 else:
                     value, exact = _free_text(value, lit)
+                    payload = after_colon(text) if exact and value not in lit.quoted else None
+                    if payload and payload.startswith(value) and payload != value:
+                        value = payload  # "... that says: Dear tenant, the rent rises {in} line with ..." goes on
+                    elif _INTRO_HEAD.fullmatch(value) and (payload := _after_dash(text)):
+                        value, exact = payload, True  # "put the following into q.md -- 1. What caused ...?"
                     value = _closing_quote(value, text, lit)  # "... title is now 'The Salt Hours'"
                     exact = exact or f": {{{name}}}" in (template or "")  # "say this: {text}": the words to say
                     if exact and value not in lit.quoted:
