@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from llmos_shell.routing import ToolSpec
+    from llmos_shell.routing import Router, ToolSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 LLMOS = [sys.executable, "-m", "llmos_shell"]
@@ -61,6 +61,18 @@ def kernel(model_path: Path):  # one real model for the whole session: loading c
     k = LlamaCppKernel(model_path, ModelSettings(n_ctx=2048, max_tokens=48, temperature=0.0))
     yield k
     k.close()
+
+
+@pytest.fixture(scope="module")
+def router() -> Router:
+    """A router over the installed first-party tools with the real embedder, no model."""
+    from llmos_shell.plugins import load_plugins
+    from llmos_shell.routing import Router
+    from llmos_shell.routing.specs import spec_from_tool
+
+    first_party = {"files", "retrieval", "vision", "speech", "system", "memory"}
+    return Router([spec_from_tool(t) for t in load_plugins({}).tools.values() if t.plugin in first_party],
+                  kernel=None, cache=False)  # fmt: skip
 
 
 def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 120):

