@@ -124,7 +124,8 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("find the files containing the case number KX-4471 please", "files.search", {"text": "KX-4471"}),
         ("find *.stl in print_queue", "files.find", {"pattern": "*.stl", "directory": "print_queue"}),
         ("Write a file at notes/sign.txt that says: Closed Monday, back Tuesday in the morning. Thanks, Jo",
-         "files.write", {"path": "notes/sign.txt", "content": "Closed Monday, back Tuesday in the morning. Thanks, Jo"}),
+         "files.write",
+         {"path": "notes/sign.txt", "content": "Closed Monday, back Tuesday in the morning. Thanks, Jo"}),
         # commands
         ("start the dev server with npm run dev", "system.run", {"command": "npm run dev"}),
         ("please run git log in this folder", "system.run", {"command": "git log"}),
