@@ -120,6 +120,12 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
          {"query": "our wifi network"}),
         ("the sopranos are fine now, you can forget that", "memory.forget", {"query": "the sopranos"}),
         ("un-remember my old gym, I switched", "memory.forget", {"query": "my old gym"}),
+        ("do you remember what shoe size I wear?", "memory.recall", {"query": "what shoe size I wear"}),
+        ("do you remember in which city I was born?", "memory.recall", {"query": "which city I was born"}),
+        ("delete the parking permit note from memory", "memory.forget", {"query": "parking permit"}),
+        # documents: a question keeps the quote it asks about
+        ("From the glossary I gave you, what is the French word for 'spreadsheet'?", "retrieval.ask",
+         {"question": "what is the French word for 'spreadsheet'"}),
         # files: codes, joined folder names, what is written into a file
         ("find the files containing the case number KX-4471 please", "files.search", {"text": "KX-4471"}),
         ("find *.stl in print_queue", "files.find", {"pattern": "*.stl", "directory": "print_queue"}),

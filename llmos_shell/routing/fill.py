@@ -481,17 +481,22 @@ _ASKED_WHEN = re.compile(
 )
 
 
-_WHICH = re.compile(r"(?:which|whose)\s+(?=\w)", re.I)
+_WHICH = re.compile(r"(?:(?:in|on|at|for|from|with)\s+)?(which|whose|what)\s+(?=\w)", re.I)
+_CLAUSE_OF_MINE = re.compile(r"\s(?:i|we)\s+\w", re.I)  # "needle size *I like*"
 
 
 def _which_kept(whole: str, key: str) -> str:
     """A key that trimming took a leading "which" off keeps it when a noun follows: "remind me which
-    *server is the prod db*" recalls which server it is, not a server."""
+    *server is the prod db*" recalls which server it is, not a server; so does a "what" before a
+    clause of the speaker's ("do you remember what *needle size I like*"). A preposition before it
+    goes ("in which *language pairs I work in*" -> "which language pairs I work in")."""
     m = _WHICH.match(whole)
     words = key.split()
     if not m or not words or not whole[m.end() :].startswith(key) or words[0].lower() in _NO_NOUN:
         return key
-    return whole[: m.end()] + key
+    if m.group(1).lower() == "what" and not _CLAUSE_OF_MINE.search(key):
+        return key  # "what *my code* is" asks for the code
+    return f"{m.group(1)} {key}"
 
 
 _NO_NOUN = AUXILIARIES | _PRONOUNS | {"i", "you", "we"}  # "which *is* ...", "which *I* ..." ask of no noun
@@ -709,7 +714,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             result.arguments[name] = after
             result.sources[name] = "literal"
             used.add(after)
-        elif _type(schema) == "string" and "enum" not in schema and lit.quoted and name in required:
+        elif (_type(schema) == "string" and "enum" not in schema and lit.quoted and name in required
+              and not (name == "question" and is_question(text))):  # fmt: skip
+            # a question's quote is part of it: "which is the English term for 'Beipackzettel'?"
             pool = [q for q in lit.quoted if q not in used]
             if pool:
                 result.arguments[name] = pool[0]
@@ -745,6 +752,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 span = question_clause(text)
             span = _asked_when(text, first_clause(span)) if span and name in QUERY_NAMES else span
             span = search_key(span) if span and _scoped(spec, name) else span
+            span = _closing_quote(span, text, lit) if span and name == "question" else span
             said = result.rejected.get(name, "").lower().strip(_STRIP)
             pointed = [q for q in lit.quoted if q not in used_values and span and q in span]
             if said in _PRONOUNS and len(pointed) == 1:

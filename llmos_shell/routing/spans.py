@@ -157,6 +157,14 @@ _SCOPE = re.compile(
 )
 
 
+# What a stored fact is called, after its subject: "the on-call rotation *note*", "the alarm *fact*".
+_RECORD_NOUNS = frozenset("note notes fact facts entry entries reminder reminders memory memories".split())
+
+
+def _bare(token: str) -> str:
+    return token.strip(_EDGE).lower()
+
+
 def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool = False, scoped: bool = False
           ) -> tuple[list[tuple[int, int, str]], int, int]:  # fmt: skip
     """The tokens of ``text`` and the bounds ``lo``/``hi`` of what is left between the command words.
@@ -217,6 +225,8 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
             hi -= 1
         return tokens, lo, hi
     hi = min((i for i in range(start, len(tokens)) if kinds[i] == "anchor"), default=len(tokens))
+    if lo < hi < len(tokens) and _bare(tokens[hi][2]) in _RECORD_NOUNS and _bare(tokens[lo][2]) == "the":
+        lo += 1  # "remove *the* on-call rotation *note*": the article went with the noun
     return tokens, lo, hi
 
 
