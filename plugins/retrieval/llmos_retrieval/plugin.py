@@ -125,6 +125,8 @@ def register_tools(register: Any) -> None:
             "do my docs tell me {question}",
             "in the glossary I loaded, {question}",
             "which article in my library said {question}",
+            "{question}? it's in the documents I gave you",
+            "do my documents say anything about {question}?",
         ],
         effects=["read"],
         timeout=300.0,
