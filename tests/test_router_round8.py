@@ -132,6 +132,14 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("Write a file at notes/sign.txt that says: Closed Monday, back Tuesday in the morning. Thanks, Jo",
          "files.write",
          {"path": "notes/sign.txt", "content": "Closed Monday, back Tuesday in the morning. Thanks, Jo"}),
+        # images: a question asked of the picture, or what it says
+        ("snapshots/ui.png \u2014 is the button cut off at the edge?", "vision.describe",
+         {"path": "snapshots/ui.png", "question": "is the button cut off at the edge"}),
+        ("the recipe is only in a photo, recipe_card.jpg. what does it say", "vision.read_text",
+         {"path": "recipe_card.jpg"}),
+        # documents named after the question
+        ("What is our refund policy for late cancellations? It's in the documents I gave you", "retrieval.ask",
+         {"question": "What is our refund policy for late cancellations"}),
         # commands
         ("start the dev server with npm run dev", "system.run", {"command": "npm run dev"}),
         ("please run git log in this folder", "system.run", {"command": "git log"}),

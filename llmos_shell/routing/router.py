@@ -91,6 +91,12 @@ PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that 
 UNUSED_PATTERN_PENALTY = 0.045  # words for a kind of file ("csv files") to a tool taking a path but no pattern
 QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
 COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
+ASKED_BONUS = 0.02  # the request asks a question the tool takes beside its file, and not what the file says
+_WHAT_IT_SAYS = re.compile(
+    r"\bwhat\s+(?:does|do|did)\s+(?:it|this|that|they|the\s+[\w-]+)\s+say\b"
+    r"|\bwhat(?:'s|\s+is)\s+written\b|\b(?:text|words?|says?|read)\b",
+    re.I,
+)
 VERB_BONUS = 0.05  # a content verb's template ("which files mention {text}") in a request about files
 # What a request about the text in files calls them: "which chapters ... mention Odile".
 _FILES_NOUN = re.compile(
@@ -184,6 +190,11 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
         score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
     if any(n in PATTERN_NAMES and "*" in str(v) for n, v in f.arguments.items()):
         score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
+    asked = [str(f.arguments[n]) for n in spec.properties
+             if n == "question" and n not in spec.required and f.sources.get(n) in ("literal", "span")]  # fmt: skip
+    if asked:  # "crash.png - is the model clipping through the wall?" is asked of the picture; "what does it
+        # say" asks for its text
+        score += -ASKED_BONUS if _WHAT_IT_SAYS.search(asked[0]) else ASKED_BONUS
     takes_path = any(spec.is_path(n) for n in spec.properties)
     takes_pattern = any(n in PATTERN_NAMES and not spec.is_path(n) for n in spec.properties)
     if req.kind_pattern and takes_path and not takes_pattern:
