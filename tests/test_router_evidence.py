@@ -481,10 +481,22 @@ def test_what_did_i_say_is_recall(router: Router, text: str) -> None:
 
 
 def test_a_tool_missing_its_file_gives_way_to_one_the_request_fills(router: Router) -> None:
-    text = "what colour did I say Odile's eyes were?"
-    ranked, fills = router.rank(text)
-    assert ranked[0].tool == "vision.describe" and fills["vision.describe"].missing == ["path"]  # type: ignore[union-attr]
-    assert router.route(text).tool == "memory.recall"
+    describe = tool_spec("photos.describe", {"path": "image file", "question": "what to ask of it"}, ["path"],
+                         ("what colour is the car in {path}", "describe {path}", "what colour are the eyes in {path}"),
+                         ("path",))  # fmt: skip
+    recall = tool_spec(
+        "notes.recall",
+        {"query": ""},
+        ["query"],
+        ("what did I say about {query}", "what did I tell you {query} was", "recall {query}"),
+    )
+    unsure = Router([describe, recall], cache=False, threshold=0.95)  # retrieval alone does not decide
+    text = "what colour were the eyes, did I say?"
+    ranked, fills = unsure.rank(text)
+    assert ranked[0].tool == "photos.describe" and fills["photos.describe"].missing == ["path"]  # type: ignore[union-attr]
+    assert ranked[1].tool == "notes.recall" and ranked[0].score - ranked[1].score <= 0.02
+    assert unsure.route(text).tool == "notes.recall"
+    assert router.route("what colour did I say Odile's eyes were?").tool == "memory.recall"  # the first-party tools
 
 
 ASK = tool_spec("retrieval.ask", {"question": ""}, ["question"],

@@ -178,7 +178,7 @@ def listener():
     srv.listen(5)
     srv.settimeout(0.2)
     got: list[bytes] = []
-    stop = threading.Event()
+    stop, arrived = threading.Event(), threading.Event()
 
     def serve() -> None:
         while not stop.is_set():
@@ -187,11 +187,12 @@ def listener():
             except OSError:
                 continue
             got.append(conn.recv(100) or b"<connected>")
+            arrived.set()
             conn.close()
 
     t = threading.Thread(target=serve, daemon=True)
     t.start()
-    yield srv.getsockname()[1], got
+    yield srv.getsockname()[1], got, arrived
     stop.set()
     t.join()
     srv.close()
@@ -199,7 +200,7 @@ def listener():
 
 @pytest.mark.skipif(not sandbox_available(), reason=NO_SANDBOX_MESSAGE)
 def test_b3_sandbox_blocks_network(tmp_path, listener):
-    port, got = listener
+    port, got, arrived = listener
     cmds = [
         f"bash -c 'echo hi >/dev/tcp/127.0.0.1/{port}'",
         f"{sys.executable} -c \"import socket; socket.create_connection(('127.0.0.1', {port}), timeout=2).send(b'x')\"",
@@ -210,6 +211,8 @@ def test_b3_sandbox_blocks_network(tmp_path, listener):
     # the same command with the network allowed does connect: the listener works
     r = run_command(cmds[0], cwd=tmp_path, timeout=20, network=True)
     assert r.exit_code == 0 and not r.sandboxed
+    # the client may exit before the listener's thread has taken the connection: wait for it
+    assert arrived.wait(30), "the listener never saw the allowed connection"
     assert len(got) == 1
     assert "without network" in sandbox_status()
 
