@@ -71,13 +71,15 @@ def _asks_how(text: str) -> bool:
     return False
 
 
+_CLAUSE_START = re.compile(r"^|[,;.?!]\s+")
+
+
 def _asks_advice(text: str) -> bool:
     """``text`` asks for advice, at its start or in a clause of its own ("my boss wants me to
     remember to run the payroll, *any tips* for building a habit like that?")."""
     return any(_ADVICE.match(text, m.end()) for m in _CLAUSE_START.finditer(text))
 
 
-_CLAUSE_START = re.compile(r"^|[,;.?!]\s+")
 # Asking for advice, about a path or not: "is it safe to delete files in /tmp?", "should I use YAML?",
 # "what sample rate should I record podcasts at?"
 _ADVICE = re.compile(
@@ -190,11 +192,9 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
         score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
     if any(n in PATTERN_NAMES and "*" in str(v) for n, v in f.arguments.items()):
         score += PATTERN_BONUS  # "*.log files in /var/log - find them", "any csv files in ./results?"
-    asked = [str(f.arguments[n]) for n in spec.properties
-             if n == "question" and n not in spec.required and f.sources.get(n) in ("literal", "span")]  # fmt: skip
-    if asked:  # "crash.png - is the model clipping through the wall?" is asked of the picture; "what does it
-        # say" asks for its text
-        score += -ASKED_BONUS if _WHAT_IT_SAYS.search(asked[0]) else ASKED_BONUS
+    if "question" not in spec.required and f.sources.get("question") in ("literal", "span"):
+        # "crash.png - is the model clipping through the wall?" is asked of the picture; "what does it say" of its text
+        score += -ASKED_BONUS if _WHAT_IT_SAYS.search(str(f.arguments["question"])) else ASKED_BONUS
     takes_path = any(spec.is_path(n) for n in spec.properties)
     takes_pattern = any(n in PATTERN_NAMES and not spec.is_path(n) for n in spec.properties)
     if req.kind_pattern and takes_path and not takes_pattern:

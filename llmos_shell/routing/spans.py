@@ -71,11 +71,16 @@ QUESTION_WORDS = frozenset("what what's whats who who's whos where when why how 
 RELATIONS = frozenset("about regarding concerning re that of under inside within throughout".split())
 # Words a request may put around its command words ("could you", "I want you to"); taken off
 # only between command words, never from the argument's own edge ("remember I need to call mom").
-FUNCTION = frozenset(
-    "can could would will you u i id im me want need like to so just go ahead and then also let lets us we "
-    "if possible is are was were be been do does did have has had it said told mentioned all every each any "
-    "some got".split()  # "have you got anything saved about ..."
-) | frozenset("fact facts stuff thing things info".split())  # "forget all of that *stuff*" points back
+# Nouns that point back at what was said: "forget all of that *stuff*", "forget that *fact*".
+REFERENCES = frozenset("fact facts stuff thing things info".split())
+FUNCTION = (
+    frozenset(
+        "can could would will you u i id im me want need like to so just go ahead and then also let lets us we "
+        "if possible is are was were be been do does did have has had it said told mentioned all every each any "
+        "some got".split()  # "have you got anything saved about ..."
+    )
+    | REFERENCES
+)
 
 
 _SAYING = frozenset("said told mentioned".split())
@@ -121,7 +126,7 @@ _EMPTY = (
     | frozenset("it this that there here i you me we us they them".split())
     | frozenset("down up out".split())  # the particle of "write down", "type up", "read out"
     | frozenset("to before earlier once ago back again already yesterday".split())  # "have I mentioned {it before}"
-    | frozenset("fact facts stuff thing things info".split())  # "forget that {fact}" points at what was said
+    | REFERENCES
 )  # fmt: skip
 
 
@@ -396,11 +401,7 @@ _STATE_OF = re.compile(
     re.I,
 )
 # The fact a denial denies: "I no longer teach the honors section" -> "I teach the honors section".
-_DENIAL = re.compile(
-    r"(?<=^i)\s+(?:no\s+longer|not)(?=\s)|(?<=^i'm)\s+(?:no\s+longer|not)(?=\s)|(?<=^we)\s+(?:no\s+longer|not)(?=\s)"
-    r"|\s+anymore$|\s+any\s+more$",
-    re.I,
-)
+_DENIAL = re.compile(r"^((?:i|i'm|we)\s+)(?:no\s+longer|not)\s+(.+?)(?:\s+any\s?more)?$", re.I)
 
 
 def _fact_named(key: str) -> str:
@@ -411,10 +412,8 @@ def _fact_named(key: str) -> str:
     m = _STATE_OF.match(key)
     if m:
         return m.group("thing")
-    if not _DENIAL.search(key) or not re.match(r"(?:i|i'm|we)\s", key, re.I):
-        return key  # "Dr. Patel not working Wednesdays" is the fact itself
-    denied = _DENIAL.sub("", key).strip()
-    return denied if len(denied.split()) >= 2 else key
+    denied = _DENIAL.match(key)  # not "Dr. Patel not working Wednesdays": the denial is the fact itself
+    return denied.group(1) + denied.group(2) if denied else key
 
 
 # A word that is a code, not a word of the language: "AB-7731", "INV-20931", "TODO", "spawnCreature".
