@@ -75,7 +75,9 @@ def router() -> Router:
                   kernel=None, cache=False)  # fmt: skip
 
 
-def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 120):
+def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 300):
+    """``llmos ARGS`` in a subprocess. ``timeout`` only guards against a hang: a first run embeds the
+    tool catalog into an empty cache, and on a loaded two-core machine that took over 120 s."""
     import subprocess
 
     full_env = {**os.environ, **(env or {})}
