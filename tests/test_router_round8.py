@@ -65,6 +65,7 @@ def test_a_program_after_an_article_is_a_noun_and_in_this_folder_is_where() -> N
     assert command_in("the file ./songs/intro.txt - what's in it") is None
     assert command_in("please run git log in this folder") == "git log"
     assert command_in("run ls -la in the current directory") == "ls -la"
+    assert command_in("run the df command") == "df"  # a well-known program after an article is still one
 
 
 def test_a_colon_inside_data_introduces_nothing() -> None:

@@ -41,14 +41,15 @@ def is_program(word: str) -> bool:
 
 
 # What a request may add after a shell command ("df -h in the terminal", "... and show the result",
-# "git status in this folder").
+# "git status in this folder", "the df command").
 _COMMAND_TAIL = re.compile(
     r"(?:\s+(?:in|on|from|using|with)\s+(?:the|a|my)\s+(?:terminal|shell|console|command line)"
     r"|\s+and\s+(?:show|tell|give|print)\s+(?:me\s+)?(?:the\s+|its\s+|what\s+it\s+)?(?:result|output|says|prints)s?"
     r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
     r"|\s+[-\u2013\u2014]\s+(?:run|do|execute|try)\b.*|,?\s+(?:please|pls|thanks|thank\s+you|now)"
     r"|\s+for\s+me|\s+(?:so|because|since|cause)\s+(?:that\s+)?(?:i|we|you|it)\b.*"
-    r"|\s+(?:in|inside)\s+(?:this|the\s+current|the|my)\s+(?:folder|directory|dir|repo|repository|project))+[\s.!?]*$",
+    r"|\s+(?:in|inside)\s+(?:this|the\s+current|the|my)\s+(?:folder|directory|dir|repo|repository|project)"
+    r"|\s+command)+[\s.!?]*$",
     re.I,
 )
 
@@ -90,8 +91,8 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
         value = tail  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" (not ImageMagick's convert)
     words = value.split()
     for i, word in enumerate(words):
-        if i > 0 and words[i - 1].lower() in _ARTICLES:
-            continue  # "the file ./notes.txt" names a file, not the program `file`
+        if i > 0 and words[i - 1].lower() in _ARTICLES and word not in KNOWN_PROGRAMS:
+            continue  # "the file ./notes.txt" names a file, not the program `file` ("the df command" runs df)
         if is_program(word.rstrip(",;")) or _SCRIPT.fullmatch(word.rstrip(",;?!")):
             command = _COMMAND_TAIL.sub("", _first_clause(" ".join(words[i:]))).rstrip(" ?!,;")
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
