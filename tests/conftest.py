@@ -64,15 +64,21 @@ def kernel(model_path: Path):  # one real model for the whole session: loading c
 
 
 @pytest.fixture(scope="module")
-def router() -> Router:
-    """A router over the installed first-party tools with the real embedder, no model."""
+def plugin_specs() -> list[ToolSpec]:
+    """The installed first-party tools, as the router sees them."""
     from llmos_shell.plugins import load_plugins
-    from llmos_shell.routing import Router
     from llmos_shell.routing.specs import spec_from_tool
 
     first_party = {"files", "retrieval", "vision", "speech", "system", "memory"}
-    return Router([spec_from_tool(t) for t in load_plugins({}).tools.values() if t.plugin in first_party],
-                  kernel=None, cache=False)  # fmt: skip
+    return [spec_from_tool(t) for t in load_plugins({}).tools.values() if t.plugin in first_party]
+
+
+@pytest.fixture(scope="module")
+def router(plugin_specs: list[ToolSpec]) -> Router:
+    """A router over the installed first-party tools with the real embedder, no model."""
+    from llmos_shell.routing import Router
+
+    return Router(plugin_specs, kernel=None, cache=False)
 
 
 def run_cli(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 300):

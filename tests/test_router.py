@@ -34,18 +34,7 @@ WRITE = _spec("files.write", {"path": {"type": "string"}, "content": {"type": "s
               ("write {content} to {path}", "save {content} in {path}"))  # fmt: skip
 
 
-@pytest.fixture(scope="module")
-def plugin_specs() -> list[ToolSpec]:
-    from llmos_shell.plugins import load_plugins
-    from llmos_shell.routing.specs import spec_from_tool
-
-    first_party = {"files", "retrieval", "vision", "speech", "system", "memory"}
-    return [spec_from_tool(t) for t in load_plugins({}).tools.values() if t.plugin in first_party]
-
-
-@pytest.fixture(scope="module")
-def router(plugin_specs: list[ToolSpec]) -> Router:
-    return Router(plugin_specs, kernel=None, cache=False)
+# (the ``plugin_specs`` and ``router`` fixtures, the first-party tools, are in conftest.py)
 
 
 # -- literals ------------------------------------------------------------------

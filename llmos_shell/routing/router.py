@@ -94,11 +94,7 @@ UNUSED_PATTERN_PENALTY = 0.045  # words for a kind of file ("csv files") to a to
 QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
 COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
 ASKED_BONUS = 0.02  # the request asks a question the tool takes beside its file, and not what the file says
-_WHAT_IT_SAYS = re.compile(
-    r"\bwhat\s+(?:does|do|did)\s+(?:it|this|that|they|the\s+[\w-]+)\s+say\b"
-    r"|\bwhat(?:'s|\s+is)\s+written\b|\b(?:text|words?|says?|read)\b",
-    re.I,
-)
+_WHAT_IT_SAYS = re.compile(r"\bwhat(?:'s|\s+is)\s+written\b|\b(?:text|words?|says?|read)\b", re.I)  # "what does it say"
 VERB_BONUS = 0.05  # a content verb's template ("which files mention {text}") in a request about files
 # What a request about the text in files calls them: "which chapters ... mention Odile".
 _FILES_NOUN = re.compile(

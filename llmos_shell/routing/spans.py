@@ -214,7 +214,7 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
         lo += 1  # "have I told *you*": whom it was said to
     while (
         lo > 0
-        and tokens[lo - 1][2].lower().strip(_EDGE) in DETERMINERS
+        and _bare(tokens[lo - 1][2]) in DETERMINERS
         and not _is_used(tokens[lo - 1][0], tokens[lo - 1][1], used_spans)
     ):
         lo -= 1
@@ -224,8 +224,7 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
     if question and not (start > lo and tokens[start - 1][2].endswith(",")):
         hi = len(tokens)
         while hi > lo and (
-            is_filler(tokens[hi - 1][2].lower().strip(_EDGE))
-            or _is_used(tokens[hi - 1][0], tokens[hi - 1][1], used_spans)
+            is_filler(_bare(tokens[hi - 1][2])) or _is_used(tokens[hi - 1][0], tokens[hi - 1][1], used_spans)
         ):
             hi -= 1
         return tokens, lo, hi
@@ -266,7 +265,7 @@ def _keep_question_word(tokens: list[tuple[int, int, str]], lo: int, hi: int) ->
 
 
 def _after_marker(tokens: list[tuple[int, int, str]], lo: int, hi: int, topic: frozenset[str]) -> int:
-    at = next((i for i, t in enumerate(tokens[lo : lo + MARKER_REACH], lo) if t[2].lower().strip(_EDGE) in topic),
+    at = next((i for i, t in enumerate(tokens[lo : lo + MARKER_REACH], lo) if _bare(t[2]) in topic),
               None)  # fmt: skip
     return at + 1 if at is not None and at + 1 < hi else lo
 
@@ -274,7 +273,7 @@ def _after_marker(tokens: list[tuple[int, int, str]], lo: int, hi: int, topic: f
 def _skip_auxiliaries(tokens: list[tuple[int, int, str]], lo: int, hi: int) -> int:
     if lo == 0:
         return lo
-    while lo < hi - 1 and tokens[lo][2].lower().strip(_EDGE) in AUXILIARIES:
+    while lo < hi - 1 and _bare(tokens[lo][2]) in AUXILIARIES:
         lo += 1
     return lo
 
@@ -448,7 +447,7 @@ def _span(text: str, words: frozenset[str], used: Iterable[str], question: bool,
         return _cut(text, tokens, lo, hi), trimmed
     lo = _skip_auxiliaries(tokens, _after_marker(tokens, lo, hi, topic), hi)
     span = _cut(text, tokens, lo, hi)
-    if lo > 0 and tokens[lo - 1][2].lower().strip(_EDGE) in QUESTION_WORDS:  # "remind me what *my code* is"
+    if lo > 0 and _bare(tokens[lo - 1][2]) in QUESTION_WORDS:  # "remind me what *my code* is"
         span = _TRAILING_AUXILIARY.sub("", span)
     return span, trimmed
 
