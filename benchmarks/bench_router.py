@@ -76,6 +76,8 @@ DEV5 = ROOT / "benchmarks" / "data" / "intents_dev5.jsonl"  # written with held-
 DEV6 = ROOT / "benchmarks" / "data" / "intents_dev6.jsonl"  # written with held-out 5, same mix of writers
 DEV7 = ROOT / "benchmarks" / "data" / "intents_dev7.jsonl"  # written with dev 8 by two writers, new mixes
 DEV8 = ROOT / "benchmarks" / "data" / "intents_dev8.jsonl"
+DEV9 = ROOT / "benchmarks" / "data" / "intents_dev9.jsonl"  # written with dev 10 by two writers, new mixes
+DEV10 = ROOT / "benchmarks" / "data" / "intents_dev10.jsonl"
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
@@ -86,6 +88,8 @@ INTENT_SETS = (
     ("dev6", "Sixth development set (written blind, read while tuning)", DEV6),
     ("dev7", "Seventh development set (written blind, read while tuning)", DEV7),
     ("dev8", "Eighth development set (written blind, read while tuning)", DEV8),
+    ("dev9", "Ninth development set (written blind, read while tuning)", DEV9),
+    ("dev10", "Tenth development set (written blind, read while tuning)", DEV10),
     ("heldout", "Held-out intents (never read)", HELDOUT),
     ("heldout2", "Second held-out set (never read)", HELDOUT2),
     ("heldout3", "Third held-out set (never read)", HELDOUT3),

@@ -508,7 +508,7 @@ def test_a_question_keeps_its_quote_and_is_found_after_a_clause() -> None:
     assert f.arguments == {"question": "what's the definition of an 'active subscriber'"}
     f = fill_arguments(ASK, "my camera's manual is in the library, how do I turn on eye-AF for animals?")
     assert f.arguments == {"question": "how do I turn on eye-AF for animals"}
-    from llmos_shell.routing.fill import question_clause
+    from llmos_shell.routing.questions import question_clause
 
     assert question_clause("the manual is in the library, thanks") is None  # no clause asks anything
     assert question_clause("how do I reset it?") is None  # nor one after another
@@ -516,7 +516,7 @@ def test_a_question_keeps_its_quote_and_is_found_after_a_clause() -> None:
 
 
 def test_a_question_after_a_file_may_ask_with_its_question_mark_alone() -> None:
-    from llmos_shell.routing.fill import question_beside
+    from llmos_shell.routing.questions import question_beside
 
     text = "this is microscope picture sample_12.png, there is any crack on the surface?"
     assert question_beside(text, "sample_12.png") == "there is any crack on the surface"
@@ -532,7 +532,7 @@ def test_a_question_after_a_file_may_ask_with_its_question_mark_alone() -> None:
      ("how many people are in party.jpg", "party.jpg", None)],  # not "how many people are"
 )  # fmt: skip
 def test_a_question_going_on_after_its_file_is_asked_without_it(text: str, path: str, question: str | None) -> None:
-    from llmos_shell.routing.fill import question_beside
+    from llmos_shell.routing.questions import question_beside
 
     assert question_beside(text, path) == question
 

@@ -11,10 +11,11 @@ import pytest
 
 from llmos_shell.routing import Router
 from llmos_shell.routing.commands import command_in
-from llmos_shell.routing.fill import after_colon, fill_arguments, match_template, question_beside
+from llmos_shell.routing.fill import after_colon, fill_arguments, match_template
 from llmos_shell.routing.kinds import kind_pattern
 from llmos_shell.routing.lexical import terms
 from llmos_shell.routing.literals import extract_literals
+from llmos_shell.routing.questions import question_beside
 from llmos_shell.routing.spans import first_clause, search_key, without_asides
 from tests.conftest import tool_spec
 
@@ -71,6 +72,24 @@ def test_a_program_after_an_article_is_a_noun_and_in_this_folder_is_where() -> N
 def test_a_colon_inside_data_introduces_nothing() -> None:
     assert after_colon('make cfg.json containing {"debug": true}') is None
     assert after_colon("note for later: the bins go out on Tuesday") == "the bins go out on Tuesday"
+
+
+@pytest.mark.parametrize(
+    ("text", "paths"),
+    [("open ~/Clients/Rose Hill Farm/survey/plot_4.png", ["~/Clients/Rose Hill Farm/survey/plot_4.png"]),
+     ("transcribe D:\\Field Audio\\Dawn Chorus\\take 3.wav now", ["D:\\Field Audio\\Dawn Chorus\\take 3.wav"]),
+     ("read Essays/final draft.md", ["Essays/final draft.md"]),  # the name ends in an extension
+     ("list ~/Music/live sets", ["~/Music/live sets"]),  # one word ends the request
+     ("index E:\\Scans\\Board Minutes into my library", ["E:\\Scans\\Board Minutes"]),  # title case
+     ("what's in Photos/Summer Camp 2024, the names only", ["Photos/Summer Camp 2024"]),
+     ('list "~/My Drive/Old Notes" please', ["~/My Drive/Old Notes"]),  # quoted with a folder part
+     ("list ~/docs please", ["~/docs"]), ("search ~/src for TODO", ["~/src"]),  # after it, no name
+     ("what's in my ~/phd folder", ["~/phd"]), ("whats in ~/Downloads rn", ["~/Downloads"]),
+     ("which notes in ~/novel/drafts mention Odile?", ["~/novel/drafts"]),  # a verb and more: no name
+     ("ls /var/log sorted by size", ["/var/log"])],
+)  # fmt: skip
+def test_unquoted_paths_with_spaces(text: str, paths: list[str]) -> None:
+    assert extract_literals(text).paths == paths
 
 
 def test_a_kind_named_by_its_name_and_drawings_are_kinds() -> None:

@@ -216,7 +216,7 @@ def test_asides_to_the_assistant_are_not_the_argument(examples: tuple[str, ...],
     ],
 )
 def test_the_question_beside_a_file(text: str, path: str, want: str | None) -> None:
-    from llmos_shell.routing.fill import question_beside
+    from llmos_shell.routing.questions import question_beside
 
     assert question_beside(text, path) == want
 

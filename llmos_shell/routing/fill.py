@@ -25,6 +25,7 @@ from ..errors import ToolError
 from .commands import command_in
 from .kinds import kind_pattern
 from .literals import Literals, basename, extract_literals, has_separator, looks_like_path, word_spans
+from .questions import ASKS, is_question, question_beside, question_clause, whole_question
 from .spans import (
     AUXILIARIES,
     FOLDER_WORDS,
@@ -39,7 +40,7 @@ from .spans import (
 )
 from .specs import ToolSpec
 
-__all__ = ["FillResult", "after_colon", "fill_arguments", "is_question", "match_template", "named_paths"]
+__all__ = ["FillResult", "after_colon", "fill_arguments", "match_template", "named_paths"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
@@ -51,16 +52,6 @@ _LEAD_STRIP = " \t,;:\"'`“”\u2018\u2019"  # a leading "." belongs to a path 
 # What may stand before a colon that introduces the text itself ("the following: ...").
 _INTRO_HEAD = re.compile(r"(?:the\s+)?(?:following|this|these|it|that|text|words?|message|sentence|line|phrase)"
                          r"(?:\s+(?:text|words?|message|sentence|line|phrase))?", re.I)  # fmt: skip
-# A request worded as a question: a question word or an auxiliary first, or a "?" last.
-_OPENERS = "what|who|where|when|why|how|which|whose|is|are|was|were|do|does|did|can|could|should|would|will|has|have"
-_QUESTION = re.compile(r"(?i:" + _OPENERS + r")\b.*|.*\?$", re.S)
-
-
-def is_question(text: str) -> bool:
-    """``text`` is worded as a question: a question word or an auxiliary first, or a "?" last."""
-    return _QUESTION.match(text.strip()) is not None
-
-
 _TEXT_INTRO = re.compile(
     r"^(?:(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+|(?:the\s+)?(?:number|figure|amount)\s+(?=[\d$\u20ac\u00a3+-])"
     r"|(?:whose\s+|with\s+(?:the\s+)?|and\s+(?:the|its)\s+)(?:content|contents|text|body)\s+(?:is\s+|are\s+|:\s*)?)(?=\S)",
@@ -298,86 +289,6 @@ def _sentence_tail(payload: str, text: str) -> str:
     return payload + m.group(0) if m else payload
 
 
-# What may lead a question that follows a file: "photo.png - is it blurry?", "chart.png and tell me whether ...".
-_QUESTION_LEAD = re.compile(
-    r"^[\s,:;?!.\-\u2013\u2014]*(?:(?:and\s+)?(?:tell|show)\s+me\s+|and\s+"
-    r"|(?:(?:mainly|mostly|especially|just)\s+)?i\s+(?:want|wanna|need|would\s+like|'d\s+like)\s+to\s+know\s+)?",
-    re.I,
-)  # "..., mainly I want to know *if the seams are visible*"
-_ASKS = re.compile(r"(?:" + _OPENERS + r"|whether|if)\b", re.I)  # what opens a question, or asks one
-_TELL_ME = re.compile(
-    r"^(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:tell|show)\s+(?:me\s+|(?=(?:what|which|who|how|whether|if)\b))",
-    re.I,
-)
-# A question that names its file last: "what colour is the car in ./lot.jpg".
-_IN_THE_FILE = re.compile(
-    r"\s+(?:in|of|on|from)(?:\s+(?:the|this)\s+(?:image|photo|picture|file|screenshot))?\s*$", re.I
-)
-
-
-_TO_YOU = re.compile(r"\s+to\s+you$", re.I)  # "does my stage setup look cluttered *to you*"
-
-
-def question_beside(text: str, path: str) -> str | None:
-    """The question a request asks about the file ``path`` it names, without the file: the one
-    after it ("ui.png - is the layout cluttered?", "chart.png and tell me whether sales went up"),
-    or the one before it ("what kind of plant is this? leaf.jpg", "what colour is the car in
-    lot.jpg"); None when neither side is a question of its own ("does cat.jpg look blurry?")."""
-    at = text.find(path)
-    if at < 0:
-        return None
-    before, after = text[:at], text[at + len(path) :]
-    tail = after[_QUESTION_LEAD.match(after).end() :].strip()  # type: ignore[union-attr]
-    tail = tail.partition("? ")[0].rstrip("?!. ")  # "which days are marked? just describe it"
-    # "sample_12.png, there is any crack on the surface?" asks with its question mark alone
-    marked = re.match(r"\s*[,;:\-\u2013\u2014]\s*[^?]+\?", after) is not None
-    if tail and len(tail.split()) >= 2 and (_ASKS.match(tail) or marked) and tail != after.strip():
-        return tail
-    head = _TELL_ME.sub("", before.strip())
-    asked, mark, said = head.partition("? ")
-    if mark and _ASKS.match(asked) and len(asked.split()) >= 3 and not _ASKS.match(said):
-        return asked  # "does the mould look serious? photo is mould.jpg": a statement says where the file is
-    # the question goes on after the file: "what trend does the chart in q2.png *show*", "does rack.jpg show ..."
-    rest = _TO_YOU.sub("", after.strip().partition("? ")[0].rstrip("?!. "))
-    goes_on = bool(re.match(r"\s+[A-Za-z]", after) and not re.search(r"[.,;:!?]\s*$", before)
-                   and rest and not _ASKS.match(rest))  # fmt: skip
-    if goes_on and head.lower() in AUXILIARIES | {"can", "could", "will", "would", "should"}:
-        return f"{head} it {rest}"  # "does it show any cables unplugged"
-    if not _ASKS.match(head) or len(head.split()) < 2:
-        return None
-    # after the file, nothing, or a sentence of its own: "what's the mood of this painting? dusk.jpg, I want ..."
-    apart = not after.strip(" ?!.") or re.match(r"[.,;]\s+\S", after)
-    if head.rstrip().endswith(("?", ":", "-", "\u2013", "\u2014")) and apart:
-        return head.rstrip(" ?:-\u2013\u2014")
-    bare = _IN_THE_FILE.sub("", head)
-    # "...? something digs up my roses", "..., the owner wrote 'tabby' but I'm not sure"
-    rest_apart = not after.strip(" ?!.") or re.match(r"\s*[?.!,;]\s+\S", after)
-    if bare != head and rest_apart and bare.split()[-1].lower() not in AUXILIARIES:
-        return bare  # not "what kind of plant is" of "what kind of plant is in plant.jpg"
-    if (
-        bare != head
-        and rest_apart
-        and len(bare.split()) >= 3
-        and re.search(r"\s(?:image|photo|picture|screenshot)\s*$", head)
-    ):
-        return head.strip()  # "how many singers are in the photo"
-    if goes_on and bare != head and bare.split()[-1].lower() not in AUXILIARIES:
-        return f"{bare} {rest}"  # "what trend does the chart show", "is the flower a bee orchid"
-    return None
-
-
-def _whole_question(text: str, value: str) -> str:
-    """The question of ``text`` that a question slot holds the end of: "In my library, what does the
-    lease say about {pets}?" asks "what does the lease say about pets", not "pets"."""
-    if _ASKS.match(value):  # "do my docs tell me {how often ...}" holds a whole question already
-        return value
-    for clause in re.split(r"[,:;]\s+|\s+[-\u2013\u2014]\s+|(?<=\?)\s+", text):
-        clause = clause.strip().rstrip("?!. ")
-        if value in clause and clause != value and _ASKS.match(clause) and clause.endswith(value):
-            return clause
-    return value
-
-
 def _closing_quote(value: str, text: str, lit: Literals) -> str:
     """``value`` with the closing quote mark that stripping took off the quoted text it ends with
     (a statement or question around the quote; the bare quote stays bare)."""
@@ -385,14 +296,6 @@ def _closing_quote(value: str, text: str, lit: Literals) -> str:
     after = text[at + len(value) : at + len(value) + 1] if at >= 0 else ""
     closes = after and after in "'\"\u2019\u201d" and any(value.endswith(q) and value != q for q in lit.quoted)
     return value + after if closes else value
-
-
-def question_clause(text: str) -> str | None:
-    """The last clause of ``text`` that asks a question, after a separator: "my camera's manual is in
-    the library, *how do I turn on eye-AF*?"; None when no clause after the first one asks."""
-    clauses = re.split(r"[,:;]\s+|\s+[-\u2013\u2014]\s+|(?<=[?.!])\s+", text.strip())
-    asked = [c.strip().rstrip("?!. ") for c in clauses[1:] if _ASKS.match(c.strip())]
-    return asked[-1] if asked and len(asked[-1].split()) >= 3 else None
 
 
 AFTER_COLON_HEAD = 16  # "my eyes are tired, read this out to me: ..." still introduces what follows
@@ -659,7 +562,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 quotes = [q for q in lit.quoted if q not in used]
                 if _opens_with_pronoun(value) and len(quotes) == 1 and quotes[0] not in value:
                     value = quotes[0]  # "this word: 'phenomenon', I always say {it wrong}": the word is the quote
-                if name == "question" and _ASKS.match(value):
+                if name == "question" and ASKS.match(value):
                     # a question keeps the quote it asks about: "what's the definition of an 'active subscriber'"
                     exact = False
                 else:
@@ -674,7 +577,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                     if exact and value not in lit.quoted:
                         value = _sentence_tail(value, text)  # "speak this: ... and started again."
                 if not exact and name == "question":  # "... about {the budget, going by the notes I gave you}"
-                    value = _whole_question(text, without_asides(value, question=True))
+                    value = whole_question(text, without_asides(value, question=True))
                 if not exact:  # quoted text or a colon's payload is the user's exact words; the rest is trimmed below
                     untrimmed.append(name)
             result.arguments[name] = _coerce(value, schema)

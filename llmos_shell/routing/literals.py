@@ -87,10 +87,13 @@ def extract_literals(text: str) -> Literals:
             _add(lit.paths, value)
     for m in _NUMBER.finditer(rest):
         _add(lit.numbers, m.group(0))
-    spaced = [q for q in lit.quoted if " " in q and _quoted_path(q, text)]
+    spaced = [q for q in lit.quoted if " " in q and (_quoted_path(q, text) or _QUOTED_TREE.fullmatch(q))]
     spaced += [m.group(1) for m in _NAMED_SPACED.finditer(rest) if m.group(1).split()[0].lower() not in _NOT_NAMES]
     spaced += [m.group(1) for m in _TITLED_FOLDER.finditer(rest)]
-    for name in spaced:  # "add 'IRS Pub 535.pdf' to the library", "a file named phone numbers.txt"
+    spaced += _spaced_paths(rest, lit.paths)
+    for name in sorted(spaced, key=len, reverse=True):  # "add 'IRS Pub 535.pdf' to the library", "a file named phone numbers.txt"
+        if any(name in p for p in lit.paths if " " in p):
+            continue  # a part of a longer one: "~/My Drive/Old" of "~/My Drive/Old Notes"
         inside = [i for i, p in enumerate(lit.paths) if p in name]
         lit.paths = [p for p in lit.paths if p not in name]
         lit.paths.insert(inside[0] if inside else len(lit.paths), name)
@@ -110,7 +113,73 @@ _NOT_NAMES = frozenset("the a an my your our this that his her their it them the
 _TITLED_FOLDER = re.compile(
     r"(?<![\w/.~-])((?:~/|\.{1,2}/|/)?(?:[\w.-]+/)+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){1,2})(?=\s+[a-z]|[\s.?!]*$|[,;:!?])"
 )
+# A quoted path with spaces and a folder part: "~/Listings/412 Maple Ave/photos", 'C:\\My Docs\\x'.
+_QUOTED_TREE = re.compile(r"(?:~|\.{1,2}|[A-Za-z]:)?[/\\]?(?:[^\s/\\]+(?:\x20[^\s/\\]+)*[/\\])+[^/\\]*")
 _QUOTED_FOLDER = r"\s*[\"'\u2019\u201d`]\s+(?:folder|directory|dir)\b"  # "the 'Q3 receipts' folder"
+
+
+# Words that end an unquoted path with spaces: what comes after the path, not a part of its names.
+_PATH_BREAKS = frozenset(
+    "and or to into onto from with for then in on as by via than but so if the a an please pls plz now again "
+    "too also first here there today instead only quickly recursively thanks thx real is are was were".split()
+)
+# Words after a folder that are no part of its name: "my ~/phd folder", "~/Downloads rn".
+_NOT_PATH_NAMES = frozenset("folder folders directory directories dir files file somewhere anywhere rn pls".split())
+_TOKEN = re.compile(r"\s+(\S+)")
+MAX_SPACED_WORDS = 3  # "~/Desktop/Screenshot 2024-05-02 at 10.14.33.png": words between a path's parts
+
+
+def _spaced_paths(text: str, paths: list[str]) -> list[str]:
+    """Paths whose names hold spaces, unquoted: a folder path whose next words lead to more of it
+    ("~/Listings/412 Maple Ave/photos/a.jpg", "C:\\Voice Notes\\memo.m4a", "Downloads/ww2 textbook.pdf"),
+    or end the request ("find the PDFs under ~/Documents/CE credits"); an existing path on disk decides."""
+    found = []
+    for path in paths:
+        if not has_separator(path) or path.endswith(("/", "\\")) or "." in basename(path):
+            continue
+        at = text.find(path)
+        if at < 0 or not re.match(r"\s", text[at + len(path) : at + len(path) + 1]):
+            continue
+        words: list[str] = []
+        end, part = at + len(path), 0  # part: how many words reach the last one that leads on
+        for m in _TOKEN.finditer(text, end):
+            if m.start() != end or len(words) - part == MAX_SPACED_WORDS:
+                break
+            word = m.group(1)
+            bare = word.rstrip(_TRAIL)
+            if bare.lower() in _PATH_BREAKS or bare.lower().endswith("ly") or not re.search(r"\w", bare):
+                break
+            words.append(bare)
+            end = m.start(1) + len(bare)
+            if _SEPARATOR.search(bare) or _extension(bare):
+                part = len(words)  # "Voice Notes\\memo 3.m4a": more of the path, maybe not its end yet
+            if word != bare or _extension(bare):
+                break  # punctuation or an extension: the path ends here
+        if part:
+            found.append(path + " " + " ".join(words[:part]))
+            continue
+        if not words:
+            continue
+        joined = path + " " + " ".join(words)
+        last, after = words[-1], text[end:]
+        ends = re.fullmatch(r"[\s.?!]*", after) is not None or re.match(r"[,;]", after) is not None
+        one_name = len(words) == 1 and last.isalnum() and last.lower() not in _NOT_PATH_NAMES
+        titled = basename(path)[:1].isupper() and all(w[:1].isupper() or w.isdigit() for w in words)
+        if _exists(joined) or (not _exists(path) and ((ends and one_name) or titled)):
+            found.append(joined)
+    return found
+
+
+def _extension(word: str) -> bool:
+    m = re.search(r"\.([A-Za-z][A-Za-z0-9]{0,7})$", word)
+    return m is not None and m.group(1).lower() in _EXTENSIONS
+
+
+def _exists(path: str) -> bool:
+    try:
+        return os.path.exists(os.path.expanduser(path))
+    except (OSError, ValueError):
+        return False
 
 
 def _quoted_path(quoted: str, text: str) -> bool:

@@ -17,10 +17,11 @@ from typing import Any
 
 from .. import paths
 from .commands import spelled_out
-from .fill import after_colon, is_question
+from .fill import after_colon
 from .kinds import file_kinds, kind_of, sample_file
 from .lexical import TermIndex
 from .literals import Literals, extract_literals
+from .questions import is_question
 from .specs import ToolSpec
 
 __all__ = ["NO_TOOL", "NO_TOOL_EXAMPLES", "Candidate", "Embedder", "ToolIndex"]
