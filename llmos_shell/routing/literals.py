@@ -91,7 +91,8 @@ def extract_literals(text: str) -> Literals:
     spaced += [m.group(1) for m in _NAMED_SPACED.finditer(rest) if m.group(1).split()[0].lower() not in _NOT_NAMES]
     spaced += [m.group(1) for m in _TITLED_FOLDER.finditer(rest)]
     spaced += _spaced_paths(rest, lit.paths)
-    for name in sorted(spaced, key=len, reverse=True):  # "add 'IRS Pub 535.pdf' to the library", "a file named phone numbers.txt"
+    # longest first: "add 'IRS Pub 535.pdf' to the library", "a file named phone numbers.txt"
+    for name in sorted(spaced, key=len, reverse=True):
         if any(name in p for p in lit.paths if " " in p):
             continue  # a part of a longer one: "~/My Drive/Old" of "~/My Drive/Old Notes"
         inside = [i for i, p in enumerate(lit.paths) if p in name]
