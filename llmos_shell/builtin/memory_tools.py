@@ -104,7 +104,8 @@ def register_tools(register: Any) -> None:
             "you should know that {text}", "just so you know, {text}",
             "note for me: {text}", "save this for later: {text}",
             "{text} - keep that in mind", "{text}. make sure you don't lose that",
-            "remember this correctly: {text}",
+            "remember this correctly: {text}", "{text}, hang on to that", "{text}, hang onto that",
+            "fyi, {text}",
         ],
         effects=["write"],
     )  # fmt: skip
@@ -125,7 +126,7 @@ def register_tools(register: Any) -> None:
             "which {query} did I tell you I prefer", "I told you about {query} before, what was it?",
             "what did I save about {query}", "what {query} did I mention", "what did I tell you {query} was",
             "which {query} did I say I use", "what was {query}? I told you before",
-            "what was {query} called again?",
+            "what was {query} called again?", "what's the {query} I gave you?",
         ],
         effects=["read"],
     )  # fmt: skip
@@ -142,7 +143,7 @@ def register_tools(register: Any) -> None:
             "get rid of what you remember about {query}", "discard the note about {query}",
             "no need to remember {query} anymore", "throw away the memory of {query}",
             "delete everything you remember about {query}", "forget the fact that {query}",
-            "you no longer need to know {query}", "un-remember {query}",
+            "you no longer need to know {query}", "un-remember {query}", "scratch {query} from your memory",
         ],
         effects=["write"],
     )  # fmt: skip

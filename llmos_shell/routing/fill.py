@@ -125,7 +125,10 @@ def _template_regex(example: str) -> tuple[re.Pattern[str], int] | None:
                 body.append(lead + r"\s+".join(re.escape(w) for w in words) + trail)
             elif part:
                 body.append(r"\s+")
-    pattern = r"^(?:.*?\b)?" + "".join(body) + _TRAILING_FILLER + r"[\s.?!]*$"
+    # a template that ends in its own words may have a clause said after it ("scratch {q} from
+    # your memory, they cancelled on me"); one that ends in a slot would take it into the slot
+    after = r"(?:" + _ANY_SEPARATOR + r"\s+\S.*?)?" if parts[-1].strip() else ""
+    pattern = r"^(?:.*?\b)?" + "".join(body) + _TRAILING_FILLER + after + r"[\s.?!]*$"
     return re.compile(pattern, re.I | re.S), literal_chars
 
 
@@ -639,7 +642,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         value = _which_kept(whole, value) if name in QUERY_NAMES else value
         value = _asked_when(text, first_clause(value)) if name in QUERY_NAMES else value
         value = _closing_quote(value, text, lit) if name == "question" else value
-        value = search_key(value) if _scoped(spec, name) and value not in lit.quoted else value
+        value = search_key(_NAMED_WORDS.sub("", value)) if _scoped(spec, name) and value not in lit.quoted else value
         if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
             del result.arguments[name], result.sources[name]
             result.rejected[name] = value
