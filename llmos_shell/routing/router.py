@@ -44,6 +44,7 @@ MISSING_TEXT_PENALTY = 0.02  # a required free-text argument has nothing in the 
 HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or what a word means
 _HOW_TO = re.compile(
     r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30},\s*)?"  # "In Word, how do I ..."
+    r"(?:(?:can\s+you\s+)?(?:please\s+)?(?:explain|tell\s+me|show\s+me|remind\s+me|teach\s+me)\s+(?=how\b))?"
     r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
     # code to write is an answer: "write me a python function that lists all files in a directory"
     r"|(?:write|give)\s+(?:me\s+)?(?:a|an|some)\s+(?:[\w+#-]+\s+){0,2}(?:function|script|regex|query|program|class"
@@ -100,6 +101,14 @@ VERB_BONUS = 0.05  # a content verb's template ("which files mention {text}") in
 _FILES_NOUN = re.compile(
     r"\b(?:files?|documents?|docs|notes|scripts?|logs?|configs?|letters?|chapters?|transcripts?|pages?|e-?mails?"
     r"|papers?|reports?|sources?|code|projects?|spreadsheets?|sheets?|drafts?|manuscripts?|recipes?|ones)\b",
+    re.I,
+)
+# Words that send a question to the user's own documents: "my notes", "the manual", "according to".
+_NAMES_A_SOURCE = re.compile(
+    r"\b(?:according\s+to|based\s+on|going\s+by|indexed|ingested)\b"
+    r"|\b(?:my|our|the|these|those)\s+(?:[\w'-]+\s+){0,3}?(?:docs?|documents?|documentation|manuals?|notes|handbooks?"
+    r"|guides?|polic(?:y|ies)|files|textbooks?|bylaws|contracts?|papers|sops?|reports?|specs?|references?|leases?"
+    r"|agreements?|books?|pdfs?|slides|minutes|records|readings?|sources?|wiki|runbooks?|monographs?|codes?|library|knowledge\s+base)\b",
     re.I,
 )
 SHORTLIST = 6
@@ -175,6 +184,9 @@ def _fill_evidence(spec: ToolSpec, f: FillResult, req: _Request, kind: float, of
     if how_to:  # "how do I insert an image in Word?" asks; naming nothing to act on, it surely does
         # "how do I run {a python script}": no command line in it is nothing to act on either
         weak = any(n in GENERATED and not spelled_out(str(v)) for n, v in f.arguments.items())
+        # a question for the user's documents that names none is one to answer: "how do I find
+        # duplicates in Excel?" (not "how do I reset it, according to the manual?")
+        weak = weak or ("question" in spec.required and not _NAMES_A_SOURCE.search(req.text))
         score -= HOW_TO_BONUS if f.missing or weak else HOW_TO_BONUS / 2
     return score
 
