@@ -40,7 +40,7 @@ from .spans import (
 )
 from .specs import ToolSpec
 
-__all__ = ["FillResult", "after_colon", "fill_arguments", "match_template", "named_paths"]
+__all__ = ["FillResult", "after_colon", "fill_arguments", "match_template", "name_part", "named_paths"]
 
 _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
@@ -479,8 +479,8 @@ def _patterns(text: str, lit: Literals) -> list[str]:
         starts = part.group("inside") is None
         if kind:  # "any jpgs with 'retouched' in the name" -> *retouched*.jpg
             pool.insert(0, f"{word}*{kind[1:]}" if starts else f"*{word}*{kind[1:]}")
-        elif starts:  # "a file with IMG_4 at the start of its name" -> IMG_4*
-            pool.insert(0, f"{word}*")
+        else:  # "a file with IMG_4 at the start of its name" -> IMG_4*, "'invoice' in the name" -> *invoice*
+            pool.insert(0, f"{word}*" if starts else f"*{word}*")
     if not pool and kind:
         pool.append(kind)
     return list(dict.fromkeys(pool))
@@ -495,11 +495,20 @@ _OF_THE_NAME = r"\s+(?:the|its|their)\s+(?:file\s*)?names?\b"
 # Part of a file name said in words: "with 'retouched' in the name", "with IMG_4 at the start of its name",
 # "whose names start with draft_".
 _NAME_PART = re.compile(
-    r"\bwith\s+" + _name_word("inside") + r"\s+in" + _OF_THE_NAME
+    r"\b(?:with|ha(?:ve|s|ving)|contain(?:s|ing)?)\s+" + _name_word("inside") + r"\s+in" + _OF_THE_NAME
     + r"|\bwith\s+" + _name_word("start") + r"\s+at\s+the\s+(?:start|beginning|front)\s+of" + _OF_THE_NAME
     + r"|\b(?:names?|called)\s+(?:start|starting|starts|begin|beginning|begins)\s+with\s+" + _name_word("begins"),
     re.I,
 )  # fmt: skip
+
+
+def name_part(text: str) -> str | None:
+    """The pattern a request gives by part of a file name: "with 'invoice' in the name" -> ``*invoice*``."""
+    part = _NAME_PART.search(text)
+    if part is None:
+        return None
+    word = next(g for g in part.groups() if g)
+    return f"{word}*" if part.group("inside") is None else f"*{word}*"
 
 
 def _path_in(value: str, lit: Literals) -> str | None:

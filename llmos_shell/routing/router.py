@@ -18,7 +18,7 @@ from typing import Any
 
 from ..errors import ToolError
 from .commands import spelled_out
-from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, named_paths, template_coverage
+from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, name_part, named_paths, template_coverage
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, kind_pattern, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals, has_separator
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
@@ -334,7 +334,7 @@ class Router:
         ranked = self.index.rank(self.speller.correct(text), lit)  # "rememeber my PIN" scores as remember
         req = _Request(text, lit, kinds={k for k in map(kind_of, lit.paths) if k}, called=named_paths(text, lit),
                        how_to=_asks_how(text), advice=_asks_advice(text),
-                       kind_pattern=kind_pattern(text))  # fmt: skip
+                       kind_pattern=kind_pattern(text) or name_part(text))  # fmt: skip
         fills: dict[str, FillResult | None] = {}
         rescored = []
         for c in ranked[:SHORTLIST]:
