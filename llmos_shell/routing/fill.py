@@ -330,7 +330,7 @@ def _existing_words(text: str, used: set[str]) -> list[str]:
     """Words of the request naming a file or folder that exists here ("list tests"), or that the
     request calls a folder ("in the config directory")."""
     found = []
-    for word in re.findall(r"[\w.~/+-]+", text):
+    for word in re.findall(r"(?<![*\w.~/+-])[\w.~/+-]+(?![\w.~/+-]*\*)", text):  # not a part of a glob
         word = word.rstrip(".")
         if len(word) > 1 and word not in used and word not in found and looks_like_path(word):
             found.append(word)

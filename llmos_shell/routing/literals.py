@@ -37,6 +37,9 @@ _PATH = re.compile(
     r"(?<![\w\\])[A-Za-z]:\\(?:[^\s\\\"'<>|?*:]+\\)*"
     r"(?:[^\s\\\"'<>|?*:]+\x20[^\s\\\"'<>|?*:.]+\.[A-Za-z0-9]{1,8}\b|[^\s\\\"'<>|?*:]*)"
     r"|(?<![\w\\])\\\\[\w.$-]+(?:\\[^\s\\\"'<>|?*:]+)+\\?"  # \\server\share\file
+    r"|(?<![\w/\\])[A-Za-z]:/(?:[^\s/\"'<>|?*:]+/)*[^\s/\"'<>|?*:]*"  # C:/TaxDocs/1099s
+    # notes\dock.txt, reports\2024\ (a relative Windows path: an extension or a closing "\")
+    r"|(?<![\w\\/.:-])[\w+-][\w.+-]*(?:\\[\w.+-]+)*\\(?:[\w+-][\w+-]*\.[A-Za-z][A-Za-z0-9]{0,7}\b|(?=[\s,.;?!]|$))"
     r"|(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
     r"|(?<![\w@/+-])[\w@+-]++(?:/[\w.@+-]+)+/?"  # rel/path/file
     r"|(?<![\w@/.+-])[\w.+-]++/(?![\w])"  # dir/
@@ -82,7 +85,7 @@ def extract_literals(text: str) -> Literals:
         value = m.group(0).rstrip(".,;:!?)]}'\"")
         if value.startswith(".") and value[1:].lower() in _EXTENSIONS:
             continue  # an extension, which fill.py turns into a pattern
-        if value and value not in lit.globs and not re.fullmatch(r"\d+(\.\d+)?", value) and not _is_abbrev(value) \
+        if value and not any(value in g for g in lit.globs) and not re.fullmatch(r"\d+(\.\d+)?", value) and not _is_abbrev(value) \
                 and not _DATE_FORMAT.fullmatch(value):  # fmt: skip
             _add(lit.paths, value)
     for m in _NUMBER.finditer(rest):
