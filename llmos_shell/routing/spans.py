@@ -170,6 +170,9 @@ def _bare(token: str) -> str:
     return token.strip(_EDGE).lower()
 
 
+_SUBJECT_VERB = frozenset("im ive id ill were weve".split())  # I'm, I've, I'd, I'll, we're, we've
+
+
 def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool = False, scoped: bool = False
           ) -> tuple[list[tuple[int, int, str]], int, int]:  # fmt: skip
     """The tokens of ``text`` and the bounds ``lo``/``hi`` of what is left between the command words.
@@ -206,6 +209,12 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
         return ""
 
     kinds = [kind(i) for i in range(len(tokens))]
+    for j in range(1, len(tokens)) if not question else ():
+        if not kinds[j]:
+            break
+        if _bare(tokens[j][2]).replace("'", "") in _SUBJECT_VERB and "anchor" in kinds[:j]:
+            kinds[j] = ""  # "remember *I'm on the zoning board*": a statement of the speaker's starts here
+            break
     run = 0
     while run < len(tokens) and kinds[run]:
         run += 1
