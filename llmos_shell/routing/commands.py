@@ -79,6 +79,11 @@ def spelled_out(command: str) -> bool:
     return any(w.startswith("-") or looks_like_path(w) for w in command.split()[1:])
 
 
+# What introduces a command line after a colon: "run the command: ...", "execute this: ...".
+_COMMAND_HEAD = re.compile(r"\b(?:commands?|run|execute|exec|terminal|shell)(?:\s+(?:this|it|these))?\s*$", re.I)
+_PROGRAM_NAME = re.compile(r"[a-z][\w.+-]*")
+
+
 def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     """The shell command in ``value``: from the first word that is a program, minus
     trailing words addressed to the assistant ("... in the terminal", "... and show the result").
@@ -87,7 +92,10 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     requests without a template: "how much disk space is free" names the program ``free`` by chance.
     """
     head, colon, tail = value.partition(": ")
-    if colon and head.strip() and tail.split() and is_program(tail.split()[0]):
+    first = tail.split()[0] if colon and head.strip() and tail.split() else ""
+    if first and not is_program(first) and _COMMAND_HEAD.search(head) and _PROGRAM_NAME.fullmatch(first):
+        return _first_clause(tail).rstrip(" ?!,;")  # "run the command: pdftk a.pdf b.pdf cat output c.pdf"
+    if first and is_program(first):
         value = tail  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" (not ImageMagick's convert)
     words = value.split()
     for i, word in enumerate(words):

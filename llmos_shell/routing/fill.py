@@ -563,7 +563,12 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 continue
             if name in GENERATED:
                 quoted = next((q for q in lit.quoted if q in value), None)
-                value = quoted or command_in(value) or value
+                line = command_in(value)
+                if quoted and line and quoted in line and not line.strip("\"'`").startswith(quoted):
+                    quoted = None  # the quote is an argument of the command: zip -r a.zip "412 Maple Ave"
+                    full = command_in(text)  # with its closing quote mark, which the slot lost
+                    line = full if full and full.startswith(line) else line
+                value = quoted or line or value
                 whole = None if quoted else command_in(text)
                 if whole and whole.endswith(" " + value):  # "start the server with npm {run dev}"
                     value = whole
