@@ -24,7 +24,7 @@ from typing import Any
 from ..errors import ToolError
 from .commands import command_in
 from .kinds import kind_pattern
-from .literals import Literals, basename, extract_literals, has_separator, looks_like_path, word_spans
+from .literals import Literals, basename, extract_literals, has_separator, inside_quotes, looks_like_path, word_spans
 from .questions import ASKS, is_question, question_beside, question_clause, whole_question
 from .spans import (
     AUXILIARIES,
@@ -309,7 +309,8 @@ def after_colon(text: str) -> str | None:
     is inside data ("containing {"name": "BetterUI"}")."""
     head, sep, tail = text.partition(": ")
     tail = _strip(tail)
-    inside = head.count("{") > head.count("}") or head.count("[") > head.count("]") or head.count('"') % 2 == 1
+    inside = (head.count("{") > head.count("}") or head.count("[") > head.count("]") or head.count('"') % 2 == 1
+              or inside_quotes(text, len(head)))  # fmt: skip
     return tail if sep and head.strip() and tail and len(head.split()) <= AFTER_COLON_HEAD and not inside else None
 
 

@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Literals", "basename", "extract_literals", "has_separator", "looks_like_path", "word_spans"]
+__all__ = ["Literals", "basename", "extract_literals", "has_separator", "inside_quotes", "looks_like_path", "word_spans"]
 
 # Files commonly named without an extension.
 WELL_KNOWN_NAMES = frozenset(
@@ -63,6 +63,11 @@ class Literals:
 
     def as_dict(self) -> dict[str, list[str]]:
         return {k: v for k, v in self.__dict__.items() if v}
+
+
+def inside_quotes(text: str, at: int) -> bool:
+    """Position ``at`` of ``text`` lies inside quoted text: the colon of "containing '## CVE: ...'"."""
+    return any(m.start() < at < m.end() for m in _QUOTED.finditer(text))
 
 
 def _add(items: list[str], value: str) -> None:
