@@ -52,6 +52,8 @@ _LEAD_STRIP = " \t,;:\"'`“”\u2018\u2019"  # a leading "." belongs to a path 
 # What may stand before a colon that introduces the text itself ("the following: ...").
 _INTRO_HEAD = re.compile(r"(?:the\s+)?(?:following|this|these|it|that|text|words?|message|sentence|line|phrase)"
                          r"(?:\s+(?:text|words?|message|sentence|line|phrase))?", re.I)  # fmt: skip
+# What a slot holds when the words themselves come after a colon: "write *the listing description* to d.txt: ..."
+_DESCRIBED = re.compile(r"(?:the|my|our|this|that|a|an)\s+(?:[\w'-]+\s+){0,2}[\w'-]+", re.I)
 _TEXT_INTRO = re.compile(
     r"^(?:(?:the\s+)?(?:string|phrase|words?|text|sentence|line)\s+|(?:the\s+)?(?:number|figure|amount)\s+(?=[\d$\u20ac\u00a3+-])"
     r"|(?:whose\s+|with\s+(?:the\s+)?|and\s+(?:the|its)\s+)(?:content|contents|text|body)\s+(?:is\s+|are\s+|:\s*)?)(?=\S)",
@@ -590,6 +592,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                         value = payload  # "... that says: Dear tenant, the rent rises {in} line with ..." goes on
                     elif _INTRO_HEAD.fullmatch(value) and (payload := _after_dash(text)):
                         value, exact = payload, True  # "put the following into q.md -- 1. What caused ...?"
+                    elif (not exact and _DESCRIBED.fullmatch(value) and (payload := after_colon(text))
+                          and text.find(value) < text.find(payload)):  # fmt: skip
+                        value, exact = payload, True  # "write the listing description to d.txt: Charming 3 bed, ..."
                     value = _closing_quote(value, text, lit)  # "... title is now 'The Salt Hours'"
                     exact = exact or f": {{{name}}}" in (template or "")  # "say this: {text}": the words to say
                     if exact and value not in lit.quoted:

@@ -6,7 +6,9 @@ import os
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Literals", "basename", "extract_literals", "has_separator", "inside_quotes", "looks_like_path", "word_spans"]
+__all__ = [
+    "Literals", "basename", "extract_literals", "has_separator", "inside_quotes", "looks_like_path", "word_spans",
+]  # fmt: skip
 
 # Files commonly named without an extension.
 WELL_KNOWN_NAMES = frozenset(
@@ -90,7 +92,8 @@ def extract_literals(text: str) -> Literals:
         value = m.group(0).rstrip(".,;:!?)]}'\"")
         if value.startswith(".") and value[1:].lower() in _EXTENSIONS:
             continue  # an extension, which fill.py turns into a pattern
-        if value and not any(value in g for g in lit.globs) and not re.fullmatch(r"\d+(\.\d+)?", value) and not _is_abbrev(value) \
+        inside_glob = any(value in g for g in lit.globs)  # "_1040_draft.pdf" of "*_1040_draft.pdf"
+        if value and not inside_glob and not re.fullmatch(r"\d+(\.\d+)?", value) and not _is_abbrev(value) \
                 and not _DATE_FORMAT.fullmatch(value):  # fmt: skip
             _add(lit.paths, value)
     for m in _NUMBER.finditer(rest):
