@@ -196,6 +196,8 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
     score = 0.0
     if any(n in GENERATED and spelled_out(str(v)) for n, v in f.arguments.items()):
         score += COMMAND_BONUS  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" spells a command out
+        if any(n in GENERATED and str(v) == req.text.strip() for n, v in f.arguments.items()):
+            score += COMMAND_BONUS  # the request is a command line and nothing else: "sha256sum firmware.bin"
     if any(str(v) in req.lit.quoted for n, v in f.arguments.items() if not spec.is_path(n)):
         score += QUOTED_BONUS  # "which file has the lyrics with 'midnight train'": the quote has a place here
     if any(n in PATTERN_NAMES and "*" in str(v) for n, v in f.arguments.items()):
