@@ -346,7 +346,7 @@ def _called_folders(text: str, used: set[str]) -> list[str]:
     words = text.split()
     for before, word in itertools.pairwise(words):  # "the config directory", "the folder Manuals"
         after = word.strip(_STRIP)  # after the noun, a name must look like one: "the folder Manuals", not "listing"
-        named_after = after[:1].isupper() or looks_like_path(after)
+        named_after = after[:1].isupper() or looks_like_path(after) or re.search(r"\d", after) is not None
         for noun, name in ((word, before.strip(_STRIP)), *(((before, after),) if named_after else ())):
             if (noun.strip(_STRIP).lower() in FOLDER_WORDS and re.fullmatch(r"[\w.~+-]*[^\W_][\w.~+-]*", name)
                     and name.lower() not in _NOT_FOLDER_NAMES and name.lower() not in FOLDER_WORDS
@@ -474,7 +474,9 @@ def _patterns(text: str, lit: Literals) -> list[str]:
     """File-name patterns in ``text``: globs and file names, bare extensions ("all .md files" ->
     ``*.md``), then words for a kind of file ("the PDFs" -> ``*.pdf``)."""
     pool = [p for p in (*lit.globs, *lit.paths) if p in text and not has_separator(p) and not p.endswith("/")]
-    pool = [f"*{p}" if p.startswith(".") and _NAMED_EXTENSION.search(text) else p for p in pool]  # "they end in .mid"
+    # "they end in .mid", "any .gpx tracks": an extension, not a dotfile
+    pool = [f"*{p}" if p.startswith(".") and (_NAMED_EXTENSION.search(text) or _kind_said(p).search(text)) else p
+            for p in pool]  # fmt: skip
     pool += [f"*{ext}" for ext in _BARE_EXTENSION.findall(text)]
     kind = kind_pattern(text)
     if (part := _NAME_PART.search(text)) and not any("*" in p for p in lit.globs):
@@ -487,6 +489,11 @@ def _patterns(text: str, lit: Literals) -> list[str]:
     if not pool and kind:
         pool.append(kind)
     return list(dict.fromkeys(pool))
+
+
+def _kind_said(extension: str) -> re.Pattern[str]:
+    """``extension`` said as a kind of file: "any .gpx tracks", "all .dwg drawings"."""
+    return re.compile(r"\b(?:any|all|every|each|the|my|those|these)\s+" + re.escape(extension) + r"\s+[a-z]+s\b", re.I)
 
 
 def _name_word(group: str) -> str:
