@@ -148,6 +148,7 @@ def register_tools(register: Any) -> None:
             "list all {pattern} files in {directory} and its subfolders",
             "can you find the file {pattern} for me",
             "hunt for {pattern} under {directory}",
+            "find every {pattern} file on {directory}",
         ],
         effects=["read"],
         path_args=["directory"],
