@@ -360,6 +360,7 @@ _PLACE = (
     re.compile(r"\b(?:folder|directory|dir)\s+(?:called|named)\s+([\w.~+-]+)", re.I),
     re.compile(r"\b(?:under|inside|within)\s+(?:(?:the|my|our)\s+)?([\w.~+-]+)"),
     re.compile(r"\bin\s+(?:(?:the|my|our)\s+)?([A-Z][\w.+-]*)(?:\s+(?:folder|directory))?[\s?.!]*$"),
+    re.compile(r"\b(?:in|from|across)\s+(?:(?:the|my|our)\s+)?([A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+)(?![\w./\\-])"),
 )
 
 
