@@ -86,7 +86,9 @@ def test_a_colon_inside_data_introduces_nothing() -> None:
      ("list ~/docs please", ["~/docs"]), ("search ~/src for TODO", ["~/src"]),  # after it, no name
      ("what's in my ~/phd folder", ["~/phd"]), ("whats in ~/Downloads rn", ["~/Downloads"]),
      ("which notes in ~/novel/drafts mention Odile?", ["~/novel/drafts"]),  # a verb and more: no name
-     ("ls /var/log sorted by size", ["/var/log"])],
+     ("ls /var/log sorted by size", ["/var/log"]),
+     ("list folder: D:/Scans/2023", ["D:/Scans/2023"]), ("open docs\\minutes.txt", ["docs\\minutes.txt"]),
+     ("find *_v2_final.docx in the drafts folder", [])],  # no path from inside a glob
 )  # fmt: skip
 def test_unquoted_paths_with_spaces(text: str, paths: list[str]) -> None:
     assert extract_literals(text).paths == paths
@@ -163,6 +165,33 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         # commands
         ("start the dev server with npm run dev", "system.run", {"command": "npm run dev"}),
         ("please run git log in this folder", "system.run", {"command": "git log"}),
+        # a ninth round: said after the fact, asked of no documents, named in words, run as typed
+        ("the gym closes at 9 on Sundays, hang on to that", "memory.remember",
+         {"text": "the gym closes at 9 on Sundays"}),
+        ("fyi, the boiler service is due in March", "memory.remember", {"text": "the boiler service is due in March"}),
+        ("remember I'm allergic to penicillin", "memory.remember", {"text": "I'm allergic to penicillin"}),
+        ("scratch the dentist appointment from your memory, it moved", "memory.forget",
+         {"query": "the dentist appointment"}),
+        ("in Excel, how do I freeze the top row?", None, {}),
+        ("explain how to run a python script from cron", None, {}),
+        ("any files in ./letters with 'invoice' in their name?", "files.find",
+         {"pattern": "*invoice*", "directory": "./letters"}),
+        ("look for all .kml tracks in the maps directory", "files.find", {"pattern": "*.kml", "directory": "maps"}),
+        ("what's in the folder invoices2023", "files.list", {"path": "invoices2023"}),
+        ("which files in tax_returns mention 'schedule C'?", "files.search",
+         {"text": "schedule C", "directory": "tax_returns"}),
+        ("find every known_hosts file on /srv/backup", "files.find",
+         {"pattern": "known_hosts", "directory": "/srv/backup"}),
+        ("create todo.md containing 'Note: call the bank'", "files.write",
+         {"path": "todo.md", "content": "Note: call the bank"}),
+        ("write the welcome message to greet.txt: Hello and welcome, everyone", "files.write",
+         {"path": "greet.txt", "content": "Hello and welcome, everyone"}),
+        ("run the command: qpdf --decrypt in.pdf out.pdf", "system.run", {"command": "qpdf --decrypt in.pdf out.pdf"}),
+        ('please run tar -czf backup.tgz "Tax Returns"', "system.run",
+         {"command": 'tar -czf backup.tgz "Tax Returns"'}),
+        ("sha1sum backup.tar", "system.run", {"command": "sha1sum backup.tar"}),
+        ("transcribe D:\\Field Audio\\Dawn Chorus\\take 3.wav", "speech.transcribe",
+         {"path": "D:\\Field Audio\\Dawn Chorus\\take 3.wav"}),
     ],
 )  # fmt: skip
 def test_requests_said_in_many_ways(router: Router, text: str, tool: str | None, args: dict) -> None:

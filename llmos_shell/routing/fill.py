@@ -627,7 +627,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 result.sources[name] = "literal"
                 used.add(pool[0])
         elif spec.is_path(name):
-            pool = [p for p in (*lit.paths, *lit.globs) if p not in used]
+            pool = [p for p in (*lit.paths, *lit.globs) if p not in used and f"*{p}" not in used]  # not ".kml" of *.kml
             if not pool:
                 pool = _existing_words(text, used)
             if not pool and spec.path_takes(name) != "file":

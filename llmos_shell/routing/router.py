@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
-from .commands import spelled_out
+from .commands import command_in, spelled_out
 from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, name_part, named_paths, template_coverage
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, kind_pattern, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals, has_separator
@@ -214,6 +214,12 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
     return score
 
 
+def _is_command_line(text: str) -> bool:
+    """``text`` is a command line and nothing else: a program, then options or paths."""
+    line = command_in(text)
+    return line is not None and line == text.strip() and spelled_out(line)
+
+
 def _wrong_shape(spec: ToolSpec, name: str, value: Any, text: str = "") -> bool:
     if not spec.is_path(name) or not isinstance(value, str) or "*" in value:
         return False
@@ -339,7 +345,12 @@ class Router:
                        kind_pattern=kind_pattern(text) or name_part(text))  # fmt: skip
         fills: dict[str, FillResult | None] = {}
         rescored = []
-        for c in ranked[:SHORTLIST]:
+        short = ranked[:SHORTLIST]
+        if _is_command_line(text):  # "sha1sum backup.tar": a tool that runs commands is a candidate, however far
+            short += [
+                c for c in ranked[SHORTLIST:] if c.tool != NO_TOOL and GENERATED & set(self.specs[c.tool].required)
+            ]
+        for c in short:
             score, fills[c.tool] = self._evidence(c, req)
             rescored.append(Candidate(c.tool, score, c.matched, similarity=c.similarity, lexical=c.lexical))
         if NO_TOOL not in fills:
