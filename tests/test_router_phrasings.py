@@ -88,7 +88,8 @@ def test_a_colon_inside_data_introduces_nothing() -> None:
      ("which notes in ~/novel/drafts mention Odile?", ["~/novel/drafts"]),  # a verb and more: no name
      ("ls /var/log sorted by size", ["/var/log"]),
      ("list folder: D:/Scans/2023", ["D:/Scans/2023"]), ("open docs\\minutes.txt", ["docs\\minutes.txt"]),
-     ("find *_v2_final.docx in the drafts folder", [])],  # no path from inside a glob
+     ("find *_v2_final.docx in the drafts folder", []),  # no path from inside a glob
+     ("index the folder 'Old Scans' so I can ask about it", ["Old Scans"])],
 )  # fmt: skip
 def test_unquoted_paths_with_spaces(text: str, paths: list[str]) -> None:
     assert extract_literals(text).paths == paths

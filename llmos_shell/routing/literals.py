@@ -196,13 +196,17 @@ def _exists(path: str) -> bool:
 
 def _quoted_path(quoted: str, text: str) -> bool:
     """A quoted name with spaces is a path when it ends in a known extension ("how to use email.txt")
-    or the request calls it a folder ("every file in the 'Q3 receipts' folder"); a quoted sentence is not."""
+    or the request calls it a folder ("every file in the 'Q3 receipts' folder", "the folder 'Old Scans'");
+    a quoted sentence is not."""
     if len(quoted) > 80 or len(quoted.split()) > 6 or re.search(r"[,;:!?]\s", quoted):
         return False
     ext = re.search(r"\.([A-Za-z][A-Za-z0-9]{0,7})$", quoted)
     if ext:
         return ext.group(1).lower() in _EXTENSIONS
-    return re.search(re.escape(quoted) + _QUOTED_FOLDER, text, re.I) is not None
+    return (
+        re.search(re.escape(quoted) + _QUOTED_FOLDER, text, re.I) is not None
+        or re.search(r"\b(?:folder|directory|dir)\s+[\"'\u2018\u201c`]" + re.escape(quoted), text, re.I) is not None
+    )
 
 
 def _names_part(short: str, path: str) -> bool:
