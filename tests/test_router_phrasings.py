@@ -95,6 +95,14 @@ def test_unquoted_paths_with_spaces(text: str, paths: list[str]) -> None:
     assert extract_literals(text).paths == paths
 
 
+def test_a_template_holding_a_path_beats_a_longer_one_that_holds_none() -> None:
+    examples = ("write {content} for you to {path}", "write {content} in {path}")
+    said = "write the menu in menu.txt, not for you to remember"
+    assert match_template(examples, said)[1] == examples[0]  # more fixed words, with "remember" for a path
+    slots, template = match_template(examples, said, path_slots=["path"], paths=["menu.txt"])
+    assert template == examples[1] and slots["path"].startswith("menu.txt")
+
+
 def test_a_kind_named_by_its_name_and_drawings_are_kinds() -> None:
     assert kind_pattern("send me all the MIDI files from ~/scores") == "*.mid"
     assert kind_pattern("every dwg in P:/plans") == "*.dwg"

@@ -212,15 +212,20 @@ def match_verb(examples: Sequence[str], text: str, names: Sequence[str]) -> tupl
     return {}, None
 
 
-def match_template(examples: Sequence[str], text: str, *, loose: bool = False,
-                   protect: Sequence[str] = ()) -> tuple[dict[str, str], str | None]:  # fmt: skip
+def match_template(
+    examples: Sequence[str], text: str, *, loose: bool = False, protect: Sequence[str] = (),
+    path_slots: Sequence[str] = (), paths: Sequence[str] = (),
+) -> tuple[dict[str, str], str | None]:  # fmt: skip
     """Slots of the example phrase whose fixed words best match ``text``.
 
     ``loose``: match the templates' loose forms (:func:`_loose_form`) instead.
     ``protect``: strings (quoted text) a template's fixed words must not split:
     "save the text 'moved to 3pm' in notes.md" has no " to " for "save the text {content} to {path}".
+    ``path_slots``: slots that take a path; a match holding one of ``paths`` (or a path-like word)
+    in each beats any that does not: "write X into a.txt - not for you to remember" is not
+    "write {content} to {path=remember}".
     """
-    best: tuple[int, dict[str, str], str | None] = (-1, {}, None)
+    best: tuple[tuple[bool, int], dict[str, str], str | None] = ((False, -1), {}, None)
     request = " ".join(text.split())
     if len(request) > TEMPLATE_MAX_CHARS:  # lazy slots cost the square of the length, or its cube
         return best[1], best[2]
@@ -237,10 +242,11 @@ def match_template(examples: Sequence[str], text: str, *, loose: bool = False,
             continue
         regex, weight = compiled
         m = regex.match(request)
-        if m and weight > best[0]:
+        if m:
             slots = {k: _strip(_unmask(v, masks)) for k, v in m.groupdict().items() if v and _strip(v)}
-            if slots:
-                best = (weight, slots, example)
+            held = all(looks_like_path(v) or any(p in v for p in paths) for k, v in slots.items() if k in path_slots)
+            if slots and (held, weight) > best[0]:
+                best = ((held, weight), slots, example)
     return best[1], best[2]
 
 
@@ -537,10 +543,12 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     lit = literals or extract_literals(text)
     props = spec.properties
     required = spec.required
-    slots, template = match_template(spec.examples, text, protect=lit.quoted)
+    path_slots = [n for n in props if spec.is_path(n)]
+    slots, template = match_template(spec.examples, text, protect=lit.quoted, path_slots=path_slots, paths=lit.paths)
     loose = False
     if template is None:
-        slots, template = match_template(spec.examples, text, loose=True, protect=lit.quoted)
+        slots, template = match_template(spec.examples, text, loose=True, protect=lit.quoted, path_slots=path_slots,
+                                         paths=lit.paths)  # fmt: skip
         loose = template is not None
     verb = False
     if template is None:

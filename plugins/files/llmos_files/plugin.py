@@ -251,6 +251,7 @@ def register_tools(register: Any) -> None:
             "save this as {path}",
             "write a note to {path} saying {content}",
             "write {content} into the file {path}",
+            "write {content} into {path}",
             "save the text {content} to {path}",
             "create {path} and write {content} in it",
             "store {content} in the file {path}",
