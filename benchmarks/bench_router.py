@@ -78,6 +78,9 @@ DEV7 = ROOT / "benchmarks" / "data" / "intents_dev7.jsonl"  # written with dev 8
 DEV8 = ROOT / "benchmarks" / "data" / "intents_dev8.jsonl"
 DEV9 = ROOT / "benchmarks" / "data" / "intents_dev9.jsonl"  # written with dev 10 by two writers, new mixes
 DEV10 = ROOT / "benchmarks" / "data" / "intents_dev10.jsonl"
+# written with dev 12 by two writers, first scored after the rules for dev 9/10
+DEV11 = ROOT / "benchmarks" / "data" / "intents_dev11.jsonl"
+DEV12 = ROOT / "benchmarks" / "data" / "intents_dev12.jsonl"
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
@@ -90,6 +93,8 @@ INTENT_SETS = (
     ("dev8", "Eighth development set (written blind, read while tuning)", DEV8),
     ("dev9", "Ninth development set (written blind, read while tuning)", DEV9),
     ("dev10", "Tenth development set (written blind, read while tuning)", DEV10),
+    ("dev11", "Eleventh development set (written blind, read while tuning)", DEV11),
+    ("dev12", "Twelfth development set (written blind, read while tuning)", DEV12),
     ("heldout", "Held-out intents (never read)", HELDOUT),
     ("heldout2", "Second held-out set (never read)", HELDOUT2),
     ("heldout3", "Third held-out set (never read)", HELDOUT3),
