@@ -42,8 +42,10 @@ _PATH = re.compile(
     r"|(?<![\w/\\])[A-Za-z]:/(?:[^\s/\"'<>|?*:]+/)*[^\s/\"'<>|?*:]*"  # C:/TaxDocs/1099s
     # notes\dock.txt, reports\2024\ (a relative Windows path: an extension or a closing "\")
     r"|(?<![\w\\/.:-])[\w+-][\w.+-]*(?:\\[\w.+-]+)*\\(?:[\w+-][\w+-]*\.[A-Za-z][A-Za-z0-9]{0,7}\b|(?=[\s,.;?!]|$))"
+    r"|(?<![\w\\/.:-])[A-Za-z][\w.+-]+(?:\\[A-Za-z][\w.+-]+)+(?![\w\\])"  # Documents\Maths (no "\n" escapes)
     r"|(?<![\w@])(?:~|\.{1,2})?(?:/[\w.@+-]+)+/?"  # /abs/path, ~/x, ./x, ../x
     r"|(?<![\w@/+-])[\w@+-]++(?:/[\w.@+-]+)+/?"  # rel/path/file
+    r"|(?<![\w@/.+-])\.[\w@+-]++(?:/[\w.@+-]+)+/?"  # .github/workflows/ci.yml
     r"|(?<![\w@/.+-])[\w.+-]++/(?![\w])"  # dir/
     r"|(?<![\w@/+-])[\w+-][\w.+-]*\.(?!(?:com|org|net|edu|gov)\b)[A-Za-z][A-Za-z0-9]{0,7}\b"  # file.ext, not a host
     r"|(?<![\w@/.*])\.[A-Za-z][\w.+-]*(?![\w*])(?!\s+files?\b)"  # .env, .gitignore (not ".md files")
@@ -138,7 +140,7 @@ _PATH_BREAKS = frozenset(
 # Words after a folder that are no part of its name: "my ~/phd folder", "~/Downloads rn".
 _NOT_PATH_NAMES = frozenset("folder folders directory directories dir files file somewhere anywhere rn pls".split())
 _TOKEN = re.compile(r"\s+(\S+)")
-MAX_SPACED_WORDS = 3  # "~/Desktop/Screenshot 2024-05-02 at 10.14.33.png": words between a path's parts
+MAX_SPACED_WORDS = 5  # "~/Desktop/Screenshot 2024-05-02 at 10.14.33.png": words between a path's parts
 
 
 def _spaced_paths(text: str, paths: list[str]) -> list[str]:
