@@ -48,9 +48,10 @@ _HOW_TO = re.compile(
     r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
     # code to write is an answer: "write me a python function that lists all files in a directory"
     r"|(?:write|give)\s+(?:me\s+)?(?:a|an|some)\s+(?:[\w+#-]+\s+){0,2}(?:function|script|regex|query|program|class"
-    r"|snippet|one-liner|method)\b"
+    r"|snippet|one-liner|method|rule|poem|story|speech|toast|talk|haiku|limerick|joke|slogan|tagline|caption|bio)\b"
     r"|how\s+(?:i|we)\s+(?:can|could|should)\b"  # "how I can cite a website in APA 7 style?"
     r"|what\s+does\b.*\b(?:mean|stand\s+for|do)\s*\??\s*$"  # "what does the word 'ephemeral' mean?"
+    r"|what\s+does\s+(?:it|\S+|[\"'\u2018\u201c][^\"'\u2019\u201d]+[\"'\u2019\u201d])\s+mean\s+(?:in|when|if|for)\b"
     # "what is a p-value, in simple terms?", "What is a 'file' exactly?": what a thing is, in general
     r"|what(?:'s|\s+is)\s+an?\s+(?:\S+\s+){0,2}?\S+?\s*(?:,[^?]*|\s+(?:exactly|actually|really))?\?$"
     # "what's the shell command to count lines in a csv?"
