@@ -170,6 +170,7 @@ def _bare(token: str) -> str:
     return token.strip(_EDGE).lower()
 
 
+_ASIDE_VERBS = frozenset("told tell said say mentioned want wanted need asked gave would think wonder".split())
 _SUBJECT_VERB = frozenset("im ive id ill were weve".split())  # I'm, I've, I'd, I'll, we're, we've
 
 
@@ -209,10 +210,16 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
         return ""
 
     kinds = [kind(i) for i in range(len(tokens))]
-    for j in range(1, len(tokens)) if not question else ():
+    for j in range(len(tokens) - 1) if not question else ():
         if not kinds[j]:
             break
-        if _bare(tokens[j][2]).replace("'", "") in _SUBJECT_VERB and "anchor" in kinds[:j]:
+        bare = _bare(tokens[j][2]).replace("'", "")
+        said_that = (
+            bare == "i"
+            and (j == 0 or _bare(tokens[j - 1][2]) == "that")
+            and _bare(tokens[j + 1][2]) not in _ASIDE_VERBS
+        )  # "remember that *I write* in ...", not "I told you"
+        if bare in _SUBJECT_VERB or said_that:
             kinds[j] = ""  # "remember *I'm on the zoning board*": a statement of the speaker's starts here
             break
     run = 0
