@@ -90,7 +90,7 @@ _EXTENSION_WORDS = (TEXT_KINDS | MEDIA_KINDS | _OTHER_KINDS | DATA_FORMATS) - {
 }  # fmt: skip
 _KIND_WORD = re.compile(
     r"\b(?:(?P<word>[A-Za-z0-9]{2,10}?)(?:(?P<noun>\s+(?:" + _KIND_NOUNS + r"))|s)"
-    r"|(?P<every>(?:every|each|any|all)\s+(?:the\s+)?)(?P<one>[A-Za-z0-9]{2,10}))\b",
+    r"|(?P<every>(?:every|each|any|all)\s+(?:the\s+)?)(?P<one>[A-Za-z0-9]{2,11}))\b",
     re.I,
 )
 _NOT_PLURAL = frozenset({"log", "doc", "md", "c"})  # "logs", "docs" are words of their own
@@ -105,6 +105,8 @@ def kind_pattern(text: str) -> str | None:
             word = word[:-1] if word not in _EXTENSION_WORDS and word.endswith("s") else word
             if word in _EXTENSION_WORDS and word not in _NOT_PLURAL:
                 return f"*.{word}"
+            if ext := _KIND_NAMES.get(word):  # "all the powerpoints"
+                return f"*.{ext}"
             named = _KIND_WORD.match(text, m.start("one"))  # "all the MIDI files": a kind's name and its noun
             if named and named.group("noun") and (ext := _KIND_NAMES.get(named.group("word").lower())):
                 return f"*.{ext}"

@@ -33,7 +33,7 @@ _QUOTED = re.compile(
 )
 # Each lookbehind holds its run's own characters: a match starts only where a run does (a run of
 # 40,000 dots is not tried from each of its dots).
-_GLOB = re.compile(r"(?<![\w./-])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?[\w.*?/-]+)")
+_GLOB = re.compile(r"(?<![\w./-])(?:[\w./-]*\*[\w.*?/-]*|[\w./-]+\?+[\w.*/-][\w.*?/-]*)")  # not "anywhere??"
 _PATH = re.compile(
     # C:\Users\ana\notes.txt, D:\Manuals, C:\Voice\memo 12.wav (a file name of two words)
     r"(?<![\w\\])[A-Za-z]:\\(?:[^\s\\\"'<>|?*:]+\\)*"

@@ -112,6 +112,7 @@ _NAMES_A_SOURCE = re.compile(
     r"|agreements?|books?|pdfs?|slides|minutes|records|readings?|sources?|wiki|runbooks?|monographs?|codes?|library|knowledge\s+base)\b",
     re.I,
 )
+_WH_QUESTION = re.compile(r"\s*(?:what|which|who|whose|where|when|why|how)\b", re.I)
 SHORTLIST = 6
 FILLED_MARGIN = 0.02  # an unsure tool missing a required argument gives way to one this close that has them all
 
@@ -180,8 +181,8 @@ def _fill_evidence(spec: ToolSpec, f: FillResult, req: _Request, kind: float, of
         score += VERB_BONUS - LOOSE_BONUS  # "does any config under /etc/ssh contain PermitRootLogin yes"
     if any(spec.is_path(n) or n in PATTERN_NAMES for n in f.missing):  # no file, nor a name to find
         score -= MISSING_PATH_PENALTY
-    elif f.missing:
-        score -= MISSING_TEXT_PENALTY
+    elif f.missing:  # twice for a wh-question ("what does the note in x.jpg say??" holds no text to write)
+        score -= MISSING_TEXT_PENALTY * (2 if _WH_QUESTION.match(req.text) else 1)
     if how_to:  # "how do I insert an image in Word?" asks; naming nothing to act on, it surely does
         # "how do I run {a python script}": no command line in it is nothing to act on either
         weak = any(n in GENERATED and not spelled_out(str(v)) for n, v in f.arguments.items())
