@@ -488,7 +488,7 @@ def _patterns(text: str, lit: Literals) -> list[str]:
     kind = kind_pattern(text)
     if (part := _NAME_PART.search(text)) and not any("*" in p for p in lit.globs):
         word = next(g for g in part.groups() if g)
-        starts = part.group("inside") is None
+        starts = part.group("inside") is None and part.group("within") is None
         if kind:  # "any jpgs with 'retouched' in the name" -> *retouched*.jpg
             pool.insert(0, f"{word}*{kind[1:]}" if starts else f"*{word}*{kind[1:]}")
         else:  # "a file with IMG_4 at the start of its name" -> IMG_4*, "'invoice' in the name" -> *invoice*
@@ -514,7 +514,8 @@ _OF_THE_NAME = r"\s+(?:the|its|their)\s+(?:file\s*)?names?\b"
 _NAME_PART = re.compile(
     r"\b(?:with|ha(?:ve|s|ving)|contain(?:s|ing)?)\s+" + _name_word("inside") + r"\s+in" + _OF_THE_NAME
     + r"|\bwith\s+" + _name_word("start") + r"\s+at\s+the\s+(?:start|beginning|front)\s+of" + _OF_THE_NAME
-    + r"|\b(?:names?|called)\s+(?:start|starting|starts|begin|beginning|begins)\s+with\s+" + _name_word("begins"),
+    + r"|\b(?:names?|called)\s+(?:start|starting|starts|begin|beginning|begins)\s+with\s+" + _name_word("begins")
+    + r"|\bnames?\s+(?:has|have|contains?|includes?)\s+" + _name_word("within"),  # "whose name has 'roster' in it"
     re.I,
 )  # fmt: skip
 
@@ -525,7 +526,8 @@ def name_part(text: str) -> str | None:
     if part is None:
         return None
     word = next(g for g in part.groups() if g)
-    return f"{word}*" if part.group("inside") is None else f"*{word}*"
+    starts = part.group("inside") is None and part.group("within") is None
+    return f"{word}*" if starts else f"*{word}*"
 
 
 def _path_in(value: str, lit: Literals) -> str | None:
