@@ -567,6 +567,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 # "all the PDFs" -> *.pdf; a slot without one yields to the request's ("any files
                 # ending in .bak in /etc" slots "files ending")
                 found = _patterns(value, lit) or _patterns(text, lit)
+                first = value.split()[0]
+                if not found and _JOINED_NAME.fullmatch(first) and "_" in first:
+                    found = [first]  # "files named *authorized_keys* anywhere under /home"
                 if not found and any(p in value for p in lit.paths):
                     continue  # a path with folders in it ("/var/log/myapp") is where to look, not what for
                 value = found[0] if found else _TRAILING_NOUNS.sub("", _LEADING_ARTICLES.sub("", value))
