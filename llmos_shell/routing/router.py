@@ -348,10 +348,11 @@ class Router:
         fills: dict[str, FillResult | None] = {}
         rescored = []
         short = ranked[:SHORTLIST]
-        if _is_command_line(text):  # "sha1sum backup.tar": a tool that runs commands is a candidate, however far
-            short += [
-                c for c in ranked[SHORTLIST:] if c.tool != NO_TOOL and GENERATED & set(self.specs[c.tool].required)
-            ]
+        # a tool that takes what the request spells out is a candidate, however far its phrases are:
+        # "sha1sum backup.tar" for one that runs commands, "all the PNGs in ./exports" for one taking a pattern
+        takes = set(GENERATED) if _is_command_line(text) else set()
+        takes |= set(PATTERN_NAMES) if req.kind_pattern else set()
+        short += [c for c in ranked[SHORTLIST:] if c.tool != NO_TOOL and takes & set(self.specs[c.tool].required)]
         for c in short:
             score, fills[c.tool] = self._evidence(c, req)
             rescored.append(Candidate(c.tool, score, c.matched, similarity=c.similarity, lexical=c.lexical))
