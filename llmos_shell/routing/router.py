@@ -121,8 +121,9 @@ def _shape(value: str, text: str = "") -> str:
     """What a path names: "folder" for ``docs/``, ``~/Downloads``, ``src/components`` (folders and
     no extension), an existing folder or one the request calls a folder ("my ~/projects/app
     folder"); "file" for ``notes.txt``; else ""."""
-    said = re.search(re.escape(value) + r"\s+(" + FOLDER_NOUN + r")\b", text, re.I) if text else None
-    said = said or (re.search(r"\b(" + FOLDER_NOUN + r")\s+" + re.escape(value), text, re.I) if text else None)
+    q = "[\"'\u2018\u2019\u201c\u201d`]?"  # "the folder 'Market Inventory'"
+    said = re.search(re.escape(value) + q + r"\s+(" + FOLDER_NOUN + r")\b", text, re.I) if text else None
+    said = said or (re.search(r"\b(" + FOLDER_NOUN + r")\s+" + q + re.escape(value), text, re.I) if text else None)
     if said:  # "my ~/projects/app folder", "open the folder data/raw"
         return "file" if said.group(1).lower() == "file" else "folder"
     path = os.path.expanduser(value)
