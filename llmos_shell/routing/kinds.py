@@ -105,7 +105,7 @@ def kind_pattern(text: str) -> str | None:
             word = word[:-1] if word not in _EXTENSION_WORDS and word.endswith("s") else word
             if word in _EXTENSION_WORDS and word not in _NOT_PLURAL:
                 return f"*.{word}"
-            if ext := _KIND_NAMES.get(word):  # "all the powerpoints"
+            if m.group("one").lower().endswith("s") and (ext := _KIND_NAMES.get(word)):  # "all the powerpoints"
                 return f"*.{ext}"
             named = _KIND_WORD.match(text, m.start("one"))  # "all the MIDI files": a kind's name and its noun
             if named and named.group("noun") and (ext := _KIND_NAMES.get(named.group("word").lower())):

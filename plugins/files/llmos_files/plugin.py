@@ -209,7 +209,7 @@ def register_tools(register: Any) -> None:
             "cat {path}",
             "print the contents of {path}",
             "what does {path} say",
-            "what's written in {path}",
+            "show me the text written in {path}",
             "what does {path} actually say?",
             "display {path}",
             "summarize {path}",
