@@ -144,6 +144,7 @@ def register_tools(register: Any) -> None:
             "no need to remember {query} anymore", "throw away the memory of {query}",
             "delete everything you remember about {query}", "forget the fact that {query}",
             "you no longer need to know {query}", "un-remember {query}", "scratch {query} from your memory",
+            "remove {query} from memory",
         ],
         effects=["write"],
     )  # fmt: skip

@@ -22,7 +22,7 @@ KNOWN_PROGRAMS = frozenset(
     "curl wget ssh scp sftp rsync telnet ncat openssl gpg ssh-keygen "
     "ffmpeg ffprobe ffplay sox exiftool magick pandoc pdftotext pdfinfo qpdf tesseract espeak-ng "
     "docker podman docker-compose kubectl helm minikube terraform ansible vagrant "
-    "systemctl journalctl crontab ufw iptables certbot nginx apachectl "
+    "systemctl journalctl crontab ufw iptables certbot nginx apachectl sudo doas "
     "apt apt-get apt-cache dpkg dnf yum rpm pacman zypper flatpak brew "
     "git gh svn hg cmake gcc g++ clang clang++ javac java mvn gradle cargo rustc rustup "
     "python python3 pip pip3 pipx conda poetry uv pytest tox ruff mypy node npm npx yarn pnpm deno "

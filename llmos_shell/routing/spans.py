@@ -40,7 +40,7 @@ __all__ = [
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _TOKEN = re.compile(r"\S+")
-_EDGE = ".,;:!?\"'`“”\u2018\u2019()[]"
+_EDGE = ".,;:!?\"'`“”\u2018\u2019()[]\u2013\u2014"
 # Words that may stand at either edge of a span without belonging to it.
 FILLER = frozenset("please pls kindly thanks thank now again anywhere somewhere quickly ok okay hey hi fyi btw".split())
 _NOT_SLIPS = frozenset({"pleas", "pleased"})  # words of their own, one letter from "please"
@@ -358,12 +358,13 @@ _NEW_CLAUSE = re.compile(
 _DANGLING = re.compile(r"(?:\s+(?:did|do|does|is|was|are|were|have|had|i|you))+$", re.I)
 # How the thing came up, said after it: "the locker code *I gave you*", "my accountant *a while back*".
 _CAME_UP = re.compile(
-    r"(?:\s+(?:that|which))?\s+(?:i|we)\s+(?:told|gave|sent|showed|mentioned|said|saved)(?:\s+(?:it|them))?"
+    r"(?:\s+(?:that|which))?\s+(?:i|we)(?:'ve|\u2019ve|\s+have)?\s+(?:told|gave|sent|showed|mentioned|said|saved)"
+    r"(?:\s+(?:it|them))?"
     r"(?:\s+(?:to\s+)?you)?(?:\s+about)?(?=\s*$|\s+(?:earlier|before|last|a\s+while|the\s+other))",
     re.I,
 )
 _WHEN_SAID = re.compile(r"(?:\s+from)?\s+(?:a\s+while\s+(?:back|ago)|earlier|before|last\s+(?:week|month|time|year)"
-                        r"|the\s+other\s+day|yesterday)$", re.I)  # fmt: skip
+                        r"|the\s+other\s+day|yesterday|again)$", re.I)  # fmt: skip
 
 
 # A question of what was said, inside a search key: "tuning *did I mention* I use for gigs".
