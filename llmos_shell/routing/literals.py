@@ -128,7 +128,7 @@ _TITLED_FOLDER = re.compile(
     r"(?<![\w/.~-])((?:~/|\.{1,2}/|/)?(?:[\w.-]+/)+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){1,2})(?=\s+[a-z]|[\s.?!]*$|[,;:!?])"
 )
 # A quoted path with spaces and a folder part: "~/Listings/412 Maple Ave/photos", 'C:\\My Docs\\x'.
-_QUOTED_TREE = re.compile(r"(?:~|\.{1,2}|[A-Za-z]:)?[/\\]?(?:[^\s/\\]+(?:\x20[^\s/\\]+)*[/\\])+[^/\\]*")
+_QUOTED_TREE = re.compile(r"(?:~|\.{1,2}|[A-Za-z]:)?[/\\](?:[^\s/\\]+(?:\x20(?!-)[^\s/\\]+)*[/\\])*[^/\\]*")
 _QUOTED_FOLDER = r"\s*[\"'\u2019\u201d`]\s+(?:folder|directory|dir)\b"  # "the 'Q3 receipts' folder"
 
 
