@@ -206,6 +206,7 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("what does 'amortize' mean in a loan agreement?", None, {}),
         ("write me a short poem about autumn rain", None, {}),
         ("what does the sign in porch.jpg say?? I can't read it from here", "vision.read_text", {"path": "porch.jpg"}),
+        ("remember we're closed on Mondays", "memory.remember", {"text": "we're closed on Mondays"}),
         ("remember that I take the 7:40 train on weekdays", "memory.remember",
          {"text": "I take the 7:40 train on weekdays"}),
         ("find all the powerpoints in ~/talks", "files.find", {"pattern": "*.pptx", "directory": "~/talks"}),

@@ -219,7 +219,8 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
             and (j == 0 or _bare(tokens[j - 1][2]) == "that")
             and _bare(tokens[j + 1][2]) not in _ASIDE_VERBS
         )  # "remember that *I write* in ...", not "I told you"
-        if bare in _SUBJECT_VERB or said_that:
+        contracted = bare in _SUBJECT_VERB and re.search("['\u2019]", tokens[j][2]) is not None  # "we're", not "were"
+        if contracted or said_that:
             kinds[j] = ""  # "remember *I'm on the zoning board*": a statement of the speaker's starts here
             break
     run = 0
