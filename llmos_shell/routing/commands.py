@@ -93,10 +93,10 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     """
     head, colon, tail = value.partition(": ")
     first = tail.split()[0] if colon and head.strip() and tail.split() else ""
-    if first and not is_program(first) and _COMMAND_HEAD.search(head) and _PROGRAM_NAME.fullmatch(first):
-        return _first_clause(tail).rstrip(" ?!,;")  # "run the command: pdftk a.pdf b.pdf cat output c.pdf"
     if first and is_program(first):
         value = tail  # "convert song.wav to mp3: ffmpeg -i song.wav song.mp3" (not ImageMagick's convert)
+    elif first and _COMMAND_HEAD.search(head) and _PROGRAM_NAME.fullmatch(first):
+        return _first_clause(tail).rstrip(" ?!,;")  # "run the command: pdftk a.pdf b.pdf cat output c.pdf"
     words = value.split()
     for i, word in enumerate(words):
         if i > 0 and words[i - 1].lower() in _ARTICLES and word not in KNOWN_PROGRAMS:

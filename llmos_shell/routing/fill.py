@@ -486,13 +486,10 @@ def _patterns(text: str, lit: Literals) -> list[str]:
             for p in pool]  # fmt: skip
     pool += [f"*{ext}" for ext in _BARE_EXTENSION.findall(text)]
     kind = kind_pattern(text)
-    if (part := _NAME_PART.search(text)) and not any("*" in p for p in lit.globs):
-        word = next(g for g in part.groups() if g)
-        starts = part.group("inside") is None and part.group("within") is None
-        if kind:  # "any jpgs with 'retouched' in the name" -> *retouched*.jpg
-            pool.insert(0, f"{word}*{kind[1:]}" if starts else f"*{word}*{kind[1:]}")
-        else:  # "a file with IMG_4 at the start of its name" -> IMG_4*, "'invoice' in the name" -> *invoice*
-            pool.insert(0, f"{word}*" if starts else f"*{word}*")
+    if (named := name_part(text)) and not any("*" in p for p in lit.globs):
+        # "a file with IMG_4 at the start of its name" -> IMG_4*; with a kind, "any jpgs with
+        # 'retouched' in the name" -> *retouched*.jpg
+        pool.insert(0, named + kind[1:] if kind else named)
     if not pool and kind:
         pool.append(kind)
     return list(dict.fromkeys(pool))
