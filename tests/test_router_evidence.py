@@ -782,3 +782,31 @@ def test_where_text_shows_up_is_a_search_for_it(router: Router, text: str, args:
 def test_typing_up_a_recording_is_a_transcript(router: Router, text: str, tool: str, path: str) -> None:
     d = router.route(text)
     assert (d.tool, d.arguments) == (tool, {"path": path})
+
+
+@pytest.mark.parametrize(
+    ("clause", "asked"),
+    [("if there's any rust on the frame", "is there any rust on the frame"),
+     ("whether they'll cover my hearing aids", "will they cover my hearing aids"),
+     ("if the seams are visible", "are the seams visible"),
+     ("if the car keys are in the photo", "are the car keys in the photo"),  # the auxiliary, not "keys"
+     ("if the roofline looks symmetrical", "does the roofline look symmetrical"),
+     ("if the y-axis starts at zero", "does the y-axis start at zero"),
+     ("if the dents look deep", "do the dents look deep"),
+     ("whether the deposit has to be kept apart", "does the deposit have to be kept apart"),
+     ("if the tenant has paid", "has the tenant paid"),
+     ("if they match", "do they match"),
+     ("whether sales went up or down", "whether sales went up or down"),  # no rule knows "went"
+     ("if the dog in the photo looks sick", "if the dog in the photo looks sick"),  # a subject that goes on
+     ("what colour is it", "what colour is it")],  # not an "if" clause
+)  # fmt: skip
+def test_an_if_clause_is_asked_directly(clause: str, asked: str) -> None:
+    from llmos_shell.routing.questions import asked_directly
+
+    assert asked_directly(clause) == asked
+
+
+def test_a_question_told_with_if_about_an_image_is_asked_directly() -> None:
+    describe = tool_spec("vision.describe", {"path": "", "question": ""}, ["path"], ("describe {path}",))
+    f = fill_arguments(describe, "look at deck.jpg and tell me if there's any rot near the posts")
+    assert f.arguments == {"path": "deck.jpg", "question": "is there any rot near the posts"}

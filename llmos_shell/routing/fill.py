@@ -25,7 +25,7 @@ from ..errors import ToolError
 from .commands import command_in
 from .kinds import kind_pattern
 from .literals import Literals, basename, extract_literals, has_separator, inside_quotes, looks_like_path, word_spans
-from .questions import ASKS, is_question, question_beside, question_clause, whole_question
+from .questions import ASKS, asked_directly, is_question, question_beside, question_clause, whole_question
 from .spans import (
     AUXILIARIES,
     FOLDER_WORDS,
@@ -722,6 +722,9 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             result.arguments[name] = asked
             result.sources[name] = "literal"
 
+    asked = result.arguments.get("question")
+    if isinstance(asked, str) and asked not in lit.quoted:
+        result.arguments["question"] = asked_directly(asked)  # "tell me if there's rust": "is there rust"
     missing = [n for n in required if n not in result.arguments]
     if missing and kernel is not None:
         filled = _model_fill(spec, text, missing, lit, kernel)

@@ -8,7 +8,7 @@ import re
 
 from .spans import AUXILIARIES
 
-__all__ = ["ASKS", "is_question", "question_beside", "question_clause", "whole_question"]
+__all__ = ["ASKS", "asked_directly", "is_question", "question_beside", "question_clause", "whole_question"]
 
 # A request worded as a question: a question word or an auxiliary first, or a "?" last.
 _OPENERS = "what|who|where|when|why|how|which|whose|is|are|was|were|do|does|did|can|could|should|would|will|has|have"
@@ -106,3 +106,79 @@ def question_clause(text: str) -> str | None:
     clauses = re.split(r"[,:;]\s+|\s+[-\u2013\u2014]\s+|(?<=[?.!])\s+", text.strip())
     asked = [c.strip().rstrip("?!. ") for c in clauses[1:] if ASKS.match(c.strip())]
     return asked[-1] if asked and len(asked[-1].split()) >= 3 else None
+
+
+# Asking directly what "tell me if/whether ..." asks: "if there's any rust" -> "is there any rust",
+# "if the seams are visible" -> "are the seams visible", "if the roofline looks even" -> "does the
+# roofline look even". Only what can be inverted without knowing the language's verbs; the rest
+# stays as said ("whether sales went up").
+_IF = re.compile(r"^(?:if|whether)\s+(?P<rest>.+)$", re.I | re.S)
+_INVERTS = frozenset("is are was were has have had can could will would should may might must".split())
+_CONTRACTED = {"'s": "is", "'re": "are", "'ll": "will", "'ve": "have", "'d": "would"}
+_HAVE = {"has": "does", "have": "do", "had": "did"}  # "if it has a dent": "does it have a dent"
+_PRONOUN = frozenset("it he she they we you i".split())
+_SINGULAR_PRONOUN = frozenset("it he she".split())
+_SUBJECT_LEAD = frozenset(
+    "the a an this that these those my your his her its our their any some all each every".split()
+)
+# What ends a subject before any verb was seen: the clause is not one the rules can invert.
+_NOT_SUBJECT = frozenset("of in on at to for with from by and or but not no if when as than".split())
+
+
+def _base(verb: str) -> str | None:
+    """The base form of a third-person verb ("looks" -> "look", "matches" -> "match")."""
+    low = verb.lower()
+    if not re.fullmatch(r"[a-z]{3,}s", low) or low.endswith(("ss", "us", "is", "'s")):
+        return None
+    if low.endswith("ies") and len(low) > 4:
+        return verb[:-3] + "y"
+    if low.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):
+        return verb[:-2]
+    return verb[:-1]
+
+
+def asked_directly(clause: str) -> str:
+    """The direct question an "if/whether" clause asks, when its subject and verb are plain:
+    "if there's any visible rust" -> "is there any visible rust", "whether they'll pay for it" ->
+    "will they pay for it", "if the dents look deep" -> "do the dents look deep"; otherwise the
+    clause unchanged."""
+    m = _IF.match(clause.strip())
+    if not m:
+        return clause
+    words = m["rest"].split()
+    first = words[0].lower().replace("\u2019", "'")
+    for tail, aux in _CONTRACTED.items():  # "there's", "they'll", "it's"
+        if first.endswith(tail) and first[: -len(tail)] in _PRONOUN | {"there", "that"} and len(words) > 1:
+            return " ".join([aux, words[0][: -len(tail)], *words[1:]])
+    if first == "there" and len(words) > 2 and words[1].lower() in _INVERTS:
+        return " ".join([words[1], "there", *words[2:]])
+    if first in _PRONOUN:
+        subject_end = 1
+    elif first in _SUBJECT_LEAD and len(words) > 2:
+        subject_end = 2  # the determiner and at least one word
+    else:
+        return clause
+    window = range(subject_end, min(len(words), subject_end + 3))
+    for at in window:  # an auxiliary first: "if the car keys *are* in the photo"
+        word = words[at].lower()
+        if word in _NOT_SUBJECT or (not word.isalpha() and "-" not in word):
+            break
+        owned = at + 1 < len(words) and words[at + 1].lower() in _SUBJECT_LEAD | {"to", "no", "enough"}
+        if word in _HAVE and owned:
+            return " ".join([_HAVE[word], *words[:at], "have", *words[at + 1 :]])  # "has to be": "does it have to be"
+        if word in _INVERTS:
+            return " ".join([words[at], *words[:at], *words[at + 1 :]])
+    for at in window:
+        word = words[at].lower()
+        if word in _NOT_SUBJECT or (not word.isalpha() and "-" not in word):
+            return clause
+        subject, rest = words[:at], words[at + 1 :]
+        head = words[at - 1].lower()
+        singular = first in _SINGULAR_PRONOUN or (first not in _PRONOUN and (not head.endswith("s") or "-" in head))
+        if (base := _base(words[at])) and singular:
+            return " ".join(["does", *subject, base, *rest])
+        if first in _PRONOUN - _SINGULAR_PRONOUN or (at > 1 and head.endswith("s") and not head.endswith("ss")):
+            if not word.endswith("s") and not word.endswith("ed") and word not in AUXILIARIES:
+                return " ".join(["do", *subject, words[at], *rest])
+            return clause
+    return clause
