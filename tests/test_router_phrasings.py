@@ -223,6 +223,11 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("remove my old address from memory, I moved in May", "memory.forget", {"query": "my old address"}),
         ("transcribe D:\\Field Audio\\Dawn Chorus\\take 3.wav", "speech.transcribe",
          {"path": "D:\\Field Audio\\Dawn Chorus\\take 3.wav"}),
+        # a word that only ever closes a template ("what was {query} called") may open a key
+        ("what's my call number again?", "memory.recall", {"query": "call number"}),
+        # an "if" question about an image is asked directly
+        ("look at roof.jpg and tell me if the shingles look damaged", "vision.describe",
+         {"path": "roof.jpg", "question": "do the shingles look damaged"}),
     ],
 )  # fmt: skip
 def test_requests_said_in_many_ways(router: Router, text: str, tool: str | None, args: dict) -> None:

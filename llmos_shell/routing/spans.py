@@ -90,15 +90,27 @@ def _norm(token: str) -> str:
     return stem(token.strip(_EDGE).lower().replace("'", "").replace("\u2019", ""))
 
 
+class CommandWords(frozenset[str]):
+    """Stemmed command words, knowing which of them only ever close a request ("what was {query}
+    *called* again?"): those come off a value's end, not its start ("my *call* sign")."""
+
+    closing: frozenset[str] = frozenset()
+
+
 @functools.lru_cache(maxsize=1024)
-def _command_words(examples: tuple[str, ...], name: str) -> frozenset[str]:
+def _command_words(examples: tuple[str, ...], name: str) -> CommandWords:
     holding = [e for e in examples if "{" + name + "}" in e]
     words: set[str] = set()
+    leading: set[str] = set()
     for example in holding:
         fixed = _SLOT.sub(" ", example)
         words.update(_norm(t) for t in _TOKEN.findall(fixed))
+        before = example.split("{" + name + "}")[0]
+        leading.update(_norm(t) for t in _TOKEN.findall(_SLOT.sub(" ", before)))
     words.discard("")
-    return frozenset(words)
+    found = CommandWords(words)
+    found.closing = frozenset(words - leading)
+    return found
 
 
 @functools.lru_cache(maxsize=1024)
@@ -116,7 +128,7 @@ def markers(examples: Sequence[str], name: str) -> frozenset[str]:
     return _markers(tuple(examples), name)
 
 
-def command_words(examples: Sequence[str], name: str) -> frozenset[str]:
+def command_words(examples: Sequence[str], name: str) -> CommandWords:
     """Stemmed words of the fixed parts of the templates holding ``{name}`` (empty without any)."""
     return _command_words(tuple(examples), name)
 
@@ -223,10 +235,20 @@ def _runs(text: str, words: frozenset[str], used: Iterable[str], question: bool 
         if contracted or said_that:
             kinds[j] = ""  # "remember *I'm on the zoning board*": a statement of the speaker's starts here
             break
+    closing: frozenset[str] = getattr(words, "closing", frozenset())
+    # "what's my {call sign} again": "call" only ever closes a request ("what was {query} called"),
+    # so it starts the words it leads; a function word or one before more command words does not
+    opening = [
+        ""
+        if k == "anchor" and i + 1 < len(tokens) and not kinds[i + 1] and _norm(tok) in closing
+        and len(_bare(tok)) > 2 and _bare(tok) not in _EMPTY and not _is_used(tok_start, tok_end, used_spans)
+        else k
+        for i, (k, (tok_start, tok_end, tok)) in enumerate(zip(kinds, tokens, strict=True))
+    ]  # fmt: skip
     run = 0
-    while run < len(tokens) and kinds[run]:
+    while run < len(tokens) and opening[run]:
         run += 1
-    lo = max((i + 1 for i in range(run) if kinds[i] == "anchor"), default=0)
+    lo = max((i + 1 for i in range(run) if opening[i] == "anchor"), default=0)
     if 0 < lo < run and tokens[lo - 1][2].lower() in _SAYING and tokens[lo][2].lower() == "you":
         lo += 1  # "have I told *you*": whom it was said to
     while (
