@@ -81,6 +81,8 @@ DEV10 = ROOT / "benchmarks" / "data" / "intents_dev10.jsonl"
 # written with dev 12 by two writers, first scored after the rules for dev 9/10
 DEV11 = ROOT / "benchmarks" / "data" / "intents_dev11.jsonl"
 DEV12 = ROOT / "benchmarks" / "data" / "intents_dev12.jsonl"
+DEV13 = ROOT / "benchmarks" / "data" / "intents_dev13.jsonl"  # written with dev 14 by two writers, new mixes
+DEV14 = ROOT / "benchmarks" / "data" / "intents_dev14.jsonl"
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
@@ -95,6 +97,8 @@ INTENT_SETS = (
     ("dev10", "Tenth development set (written blind, read while tuning)", DEV10),
     ("dev11", "Eleventh development set (written blind, read while tuning)", DEV11),
     ("dev12", "Twelfth development set (written blind, read while tuning)", DEV12),
+    ("dev13", "Thirteenth development set (written blind, read while tuning)", DEV13),
+    ("dev14", "Fourteenth development set (written blind, read while tuning)", DEV14),
     ("heldout", "Held-out intents (never read)", HELDOUT),
     ("heldout2", "Second held-out set (never read)", HELDOUT2),
     ("heldout3", "Third held-out set (never read)", HELDOUT3),
