@@ -319,7 +319,10 @@ def after_colon(text: str) -> str | None:
     tail = _strip(tail)
     inside = (head.count("{") > head.count("}") or head.count("[") > head.count("]") or head.count('"') % 2 == 1
               or inside_quotes(text, len(head)))  # fmt: skip
-    return tail if sep and head.strip() and tail and len(head.split()) <= AFTER_COLON_HEAD and not inside else None
+    # the sentence holding the colon introduces what follows, after any said before it ("I've wrapped up
+    # the session. Please put the following into notes.md: ...", "..., can you write a file at x and put in it: ...")
+    last = re.split(r"[.!?]\s+|,\s+(?=(?:(?:can|could|would|will)\s+(?:you|u)|please)\b)", head, flags=re.I)[-1]
+    return tail if sep and last.strip() and tail and len(last.split()) <= AFTER_COLON_HEAD and not inside else None
 
 
 def _after_dash(text: str) -> str | None:
@@ -339,9 +342,11 @@ def _existing_words(text: str, used: set[str]) -> list[str]:
     """Words of the request naming a file or folder that exists here ("list tests"), or that the
     request calls a folder ("in the config directory")."""
     found = []
+    said = [v.split() for v in used if " " in v]  # "speak this: your *data* will be kept": words of another argument
     for word in re.findall(r"(?<![*\w.~/+-])[\w.~/+-]+(?![\w.~/+-]*\*)", text):  # not a part of a glob
         word = word.rstrip(".")
-        if len(word) > 1 and word not in used and word not in found and looks_like_path(word):
+        inside = any(word in words for words in said)
+        if len(word) > 1 and word not in used and word not in found and not inside and looks_like_path(word):
             found.append(word)
     return found + [w for w in _called_folders(text, used) if w not in found]
 

@@ -83,7 +83,14 @@ def generic_arguments(text: str, lit: Literals | None = None) -> str:
     lit = lit or extract_literals(text)
     head, _, tail = text.partition(": ")
     if after_colon(text) is not None and _is_payload(tail):
-        text = f"{head}: {_FILLERS['text']}"  # "draft this into a.txt: Hi Claire, ..." -> "... a.txt: something"
+        # "draft this into a.txt: Hi Claire, ..." -> "... a.txt: something"; what the user said before
+        # the sentence holding the colon is context ("I've wrapped up the session. Please put ... into a.md: ...")
+        sentences = re.split(r"(?<=[.!?])\s+", head)
+        kept = 1  # the last sentence, and the one before a short one ("... saved to a.txt. Here it is: ...")
+        while kept < len(sentences) and len(" ".join(sentences[-kept:]).split()) < _COMMAND_MIN_WORDS:
+            kept += 1
+        head = " ".join(sentences[-kept:])
+        text = f"{head}: {_FILLERS['text']}"
     for value in lit.quoted:
         text = text.replace(value, _FILLERS["text"])
     for value in sorted((*lit.paths, *lit.globs), key=len, reverse=True):
@@ -93,6 +100,7 @@ def generic_arguments(text: str, lit: Literals | None = None) -> str:
 
 
 _PAYLOAD_MIN_WORDS = 5
+_COMMAND_MIN_WORDS = 4  # fewer words before a colon than this need the sentence before them
 
 
 def _is_payload(tail: str) -> bool:
