@@ -75,8 +75,14 @@ _RUN_WORDS = frozenset("run running execute executing exec type typing".split())
 
 def spelled_out(command: str) -> bool:
     """A command line, not a program named in passing: an option or a path after the program
-    ("du -sh .", "wc -l notes.txt"; not "python script")."""
-    return any(w.startswith("-") or looks_like_path(w) for w in command.split()[1:])
+    ("du -sh .", "wc -l notes.txt", "ping 8.8.8.8"; not "python script")."""
+    words = command.split()
+    if any(w.startswith("-") or looks_like_path(w) for w in words[1:]):
+        return True
+    return bool(words) and is_program(words[0]) and any(_ADDRESS.fullmatch(w) for w in words[1:])
+
+
+_ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?")  # "ping 8.8.8.8", "nc -z 10.0.0.5:22"
 
 
 # What introduces a command line after a colon: "run the command: ...", "execute this: ...".

@@ -714,6 +714,14 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 result.sources[name] = "span"
                 result.rejected.pop(name, None)  # the slot held nothing, the request around it does
 
+    for name in QUERY_NAMES:  # "what do you know about {me}?": the facts about the user (not "everything")
+        said = result.rejected.get(name, "").strip(_STRIP).lower()
+        if name in required and name not in result.arguments and said in {"me", "myself"} \
+                and not re.search(r"\b(?:everything|all)\b", text, re.I):  # fmt: skip
+            result.arguments[name] = "me"
+            result.sources[name] = "slot"
+            del result.rejected[name]
+
     # An optional question the templates do not cover is the request itself ("how many people
     # are in party.jpg?" asks more than "describe {path}").
     for name in props:
