@@ -98,7 +98,7 @@ def register_tools(register: Any) -> None:
             "{text}, remember that", "{text} - remember it", "{text}, you should remember that",
             "remember for next time: {text}", "add to your memory that {text}", "note that {text}",
             "commit this to memory: {text}", "don't forget: {text}",
-            "remember this: {text}", "save the fact that {text}", "log this in your memory: {text}",
+            "remember this: {text}", "save the fact that {text}", "store this in your memory: {text}",
             "for future reference, {text}", "keep a note that {text}", "learn this about me: {text}",
             "write down in your memory that {text}", "from now on remember that {text}",
             "you should know that {text}", "just so you know, {text}",

@@ -109,7 +109,7 @@ def register_tools(register: Any) -> None:
             "in my library, {question}",
             "answer from my docs: {question}",
             "ask {question}",
-            "using the knowledge base, {question}",
+            "going by the knowledge base, {question}",
             "do my documents mention {question}",
             "check my library: {question}",
             "from the papers I added, {question}",
