@@ -36,7 +36,9 @@ def test_a_break_after_a_slot_is_any_sentence_break() -> None:
      ("Dana Whitfield, she says we have her file", "Dana Whitfield"),
      ("heat treatment", "heat treatment"),  # plain words are the phrase itself
      ("imagePullPolicy: Always", "imagePullPolicy: Always"),  # a capitalised word is no plain word
-     ("ticket ABC-1 and ticket ABC-2", "ticket ABC-1 and ticket ABC-2")],  # two codes: the phrase as said
+     ("ticket ABC-1 and ticket ABC-2", "ticket ABC-1 and ticket ABC-2"),  # two codes: the phrase as said
+     ("the zip code SW1A 2AA", "SW1A 2AA"), ("member number 0071234", "0071234"),  # a code in parts, a long number
+     ("level 9", "level 9"), ("budget 2024", "budget 2024")],  # a short number names nothing alone
 )  # fmt: skip
 def test_a_search_key_is_the_code_among_plain_words(value: str, key: str) -> None:
     assert search_key(value) == key
@@ -223,6 +225,12 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("remove my old address from memory, I moved in May", "memory.forget", {"query": "my old address"}),
         ("transcribe D:\\Field Audio\\Dawn Chorus\\take 3.wav", "speech.transcribe",
          {"path": "D:\\Field Audio\\Dawn Chorus\\take 3.wav"}),
+        ("which of my files mention the Brixton shoot", "files.search", {"text": "Brixton shoot"}),
+        ("ping 10.0.0.1", "system.run", {"command": "ping 10.0.0.1"}),
+        ("what do you know about me?", "memory.recall", {"query": "me"}),
+        ("I've finished the site visit and want the notes kept. Please put the following into visit.md: roof "
+         "needs new flashing, gutters are fine, one cracked tile", "files.write",
+         {"path": "visit.md", "content": "roof needs new flashing, gutters are fine, one cracked tile"}),
         # a word that only ever closes a template ("what was {query} called") may open a key
         ("what's my call number again?", "memory.recall", {"query": "call number"}),
         # an "if" question about an image is asked directly

@@ -166,6 +166,7 @@ CONTENT_VERBS = {
     "has": "(?:has|have|having)", "have": "(?:has|have|having)",
     "says": "(?:says|saying)",  # not "say": "say {text}" is what to speak, "what does my lease say" a question
 }  # fmt: skip
+_THE = re.compile(r"^the\s+(?=\S)", re.I)  # "which files mention the Radisson layover": the words to find
 _NAMED_WORDS = re.compile(r"^(?:the\s+)?(?:words?|phrase|names?|terms?|string|text)\s+(?=\S)", re.I)  # "has the name X"
 # Where a verb's object ends: the request's end, a sentence's end, a dash, or a comma before a clause
 # of its own ("mention Odile, Rosa and Tom" is one object; "mention Tom, I think" ends at the comma).
@@ -685,7 +686,11 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         value = _which_kept(whole, value) if name in QUERY_NAMES else value
         value = _asked_when(text, first_clause(value)) if name in QUERY_NAMES else value
         value = _closing_quote(value, text, lit) if name == "question" else value
-        value = search_key(_NAMED_WORDS.sub("", value)) if _scoped(spec, name) and value not in lit.quoted else value
+        value = (
+            search_key(_THE.sub("", _NAMED_WORDS.sub("", value)))
+            if _scoped(spec, name) and value not in lit.quoted
+            else value
+        )
         if is_empty_phrase(value):  # "what does the file x.txt contain" has no {content} for a write
             del result.arguments[name], result.sources[name]
             result.rejected[name] = value
@@ -700,7 +705,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             if not span and name == "question":  # "the manual is in the library, how do I turn on eye-AF?"
                 span = question_clause(text)
             span = _asked_when(text, first_clause(span)) if span and name in QUERY_NAMES else span
-            span = search_key(span) if span and _scoped(spec, name) else span
+            span = search_key(_THE.sub("", span)) if span and _scoped(spec, name) else span
             span = _closing_quote(span, text, lit) if span and name == "question" else span
             said = result.rejected.get(name, "").lower().strip(_STRIP)
             pointed = [q for q in lit.quoted if q not in used_values and span and q in span]

@@ -21,6 +21,7 @@ Only the edges are trimmed: "the warranty period of the dishwasher" keeps its "o
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -458,6 +459,7 @@ def _fact_named(key: str) -> str:
 # A word that is a code, not a word of the language: "AB-7731", "INV-20931", "TODO", "spawnCreature".
 _CODE = re.compile(r"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+|[A-Z]{2,}\d*|[a-z]+[A-Z]\w*|\w+_\w+")
 _PLAIN = re.compile(r"[a-z]+")
+_LONG_NUMBER = re.compile(r"\d{5,}")  # "004417" is a code; "force 9" or "in 2023" is not
 SEARCH_KEY_WORDS = 5  # a key of more words is a phrase to find as it is
 
 
@@ -473,6 +475,12 @@ def search_key(value: str) -> str:
         codes = [w for w in words if _CODE.fullmatch(w.strip(_EDGE))]
         if len(codes) == 1 and all(w == codes[0] or _PLAIN.fullmatch(w) for w in words):
             return codes[0].strip(_EDGE)
+        # a code said in parts after the plain words naming it: "the postcode *BS7 8QT*", "employee number *004417*"
+        tail = list(itertools.takewhile(lambda w: _CODE.fullmatch(w) or _LONG_NUMBER.fullmatch(w), reversed(words)))
+        named = words[: len(words) - len(tail)]
+        if tail and named and all(_PLAIN.fullmatch(w) for w in named) and any(_CODE.fullmatch(w) or
+                                                                             len(w) >= 5 for w in tail):  # fmt: skip
+            return " ".join(reversed(tail))
     return value
 
 
