@@ -231,6 +231,12 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("I've finished the site visit and want the notes kept. Please put the following into visit.md: roof "
          "needs new flashing, gutters are fine, one cracked tile", "files.write",
          {"path": "visit.md", "content": "roof needs new flashing, gutters are fine, one cracked tile"}),
+        ("run git status in ~/code/site", "system.run", {"command": "cd ~/code/site && git status"}),
+        ("please run shred -u old.csv and confirm when it's done", "system.run", {"command": "shred -u old.csv"}),
+        ("search the files in ./mail for the text @acme.io and tell me which ones have it", "files.search",
+         {"text": "@acme.io", "directory": "./mail"}),
+        ("save the text 'paid on 12/05' into notes/paid.txt", "files.write",
+         {"path": "notes/paid.txt", "content": "paid on 12/05"}),  # a date is no path
         # a word that only ever closes a template ("what was {query} called") may open a key
         ("what's my call number again?", "memory.recall", {"query": "call number"}),
         # an "if" question about an image is asked directly

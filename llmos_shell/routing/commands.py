@@ -45,7 +45,7 @@ def is_program(word: str) -> bool:
 _COMMAND_TAIL = re.compile(
     r"(?:\s+(?:in|on|from|using|with)\s+(?:the|a|my)\s+(?:terminal|shell|console|command line)"
     r"|\s+and\s+(?:show|tell|give|print)\s+(?:me\s+)?(?:the\s+|its\s+|what\s+it\s+)?(?:result|output|says|prints)s?"
-    r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
+    r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+and\s+(?:confirm|make\s+sure|report)\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
     r"|\s+[-\u2013\u2014]\s+(?:run|do|execute|try)\b.*|,?\s+(?:please|pls|thanks|thank\s+you|now)"
     r"|\s+for\s+me|\s+(?:so|because|since|cause)\s+(?:that\s+)?(?:i|we|you|it)\b.*"
     r"|\s+(?:in|inside)\s+(?:this|the\s+current|the|my)\s+(?:folder|directory|dir|repo|repository|project)"
@@ -54,6 +54,8 @@ _COMMAND_TAIL = re.compile(
 )
 
 
+# Where to run a command, said after it: "git status *in ~/family-tree*" runs there.
+_RUN_IN = re.compile(r"\s+in\s+(?P<folder>(?:~|\.{1,2})?/[\w./~-]*|~)$")
 _CLAUSE_BREAK = re.compile(r",\s+")  # not "; ": "cd src; ls" is one command line
 
 
@@ -111,6 +113,8 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
             command = _COMMAND_TAIL.sub("", _first_clause(" ".join(words[i:]))).rstrip(" ?!,;")
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."
                 command = command[:-1]
+            if (where := _RUN_IN.search(command)) and command[: where.start()].strip():
+                command = f"cd {where['folder']} && {command[: where.start()]}"  # "git status in ~/repo"
             # "by running ip addr", "just run uptime", "git status, please"
             introduced = i == 0 or words[i - 1].lower() in _RUN_WORDS
             if with_arguments and not introduced and not spelled_out(command):

@@ -52,6 +52,8 @@ _PATH = re.compile(
     r"|\b(?:" + "|".join(sorted(WELL_KNOWN_NAMES)) + r")\b"  # well-known names without an extension
 )
 _DATE_FORMAT = re.compile(r"(?:D{1,2}|M{1,3}|Y{2,4})(?:[/.-](?:D{1,2}|M{1,3}|Y{2,4})){1,2}")  # DD/MM/YYYY is no path
+# "approved on 14/03", "2.5 g/L", "30 km/h": a date or a unit, unless such a file is here
+_DATE_OR_UNIT = re.compile(r"\d{1,4}(?:/\d{1,4}){1,2}|[A-Za-z]{1,2}/[A-Za-z]{1,3}")
 _SEPARATOR = re.compile(r"[/\\]")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z/])")
 _TRAIL = ".,;:!?)]}'\""
@@ -95,8 +97,9 @@ def extract_literals(text: str) -> Literals:
         if value.startswith(".") and value[1:].lower() in _EXTENSIONS:
             continue  # an extension, which fill.py turns into a pattern
         inside_glob = any(value in g for g in lit.globs)  # "_1040_draft.pdf" of "*_1040_draft.pdf"
+        date_or_unit = _DATE_OR_UNIT.fullmatch(value) is not None and not _exists(value)
         if value and not inside_glob and not re.fullmatch(r"\d+(\.\d+)?", value) and not _is_abbrev(value) \
-                and not _DATE_FORMAT.fullmatch(value):  # fmt: skip
+                and not _DATE_FORMAT.fullmatch(value) and not date_or_unit:  # fmt: skip
             _add(lit.paths, value)
     for m in _NUMBER.finditer(rest):
         _add(lit.numbers, m.group(0))

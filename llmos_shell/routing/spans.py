@@ -379,6 +379,7 @@ _NEW_CLAUSE = re.compile(
 )
 
 
+_ASKS_BACK = re.compile(r"\s+and\s+(?:tell|show|give|let)\s+me\b", re.I)  # "@old.com *and tell me which ones*"
 _DANGLING = re.compile(r"(?:\s+(?:did|do|does|is|was|are|were|have|had|i|you))+$", re.I)
 # How the thing came up, said after it: "the locker code *I gave you*", "my accountant *a while back*".
 _CAME_UP = re.compile(
@@ -467,7 +468,7 @@ def search_key(value: str) -> str:
     """A search key without a clause said after it ("Bella Hoffmann*, she says we have her records*"),
     and, when it is a code among plain words, the code: "the customer reference *AB-7731*",
     "invoice number *INV-20931*", "any *TODO* comments"."""
-    m = _NEW_CLAUSE.search(value)
+    m = _NEW_CLAUSE.search(value) or _ASKS_BACK.search(value)
     if m and value[: m.start()].strip(_EDGE + " ") and not is_empty_phrase(value[: m.start()]):
         value = value[: m.start()].strip(_EDGE + " ")
     words = value.split()
