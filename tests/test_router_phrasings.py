@@ -237,6 +237,11 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
          {"text": "@acme.io", "directory": "./mail"}),
         ("save the text 'paid on 12/05' into notes/paid.txt", "files.write",
          {"path": "notes/paid.txt", "content": "paid on 12/05"}),  # a date is no path
+        ("put shopping: eggs, flour, two lemons in list.txt", "files.write",
+         {"path": "list.txt", "content": "eggs, flour, two lemons"}),  # the file it goes in is no part of it
+        ("is the photo hall_wide.jpg sharp enough to print?", "vision.describe",
+         {"path": "hall_wide.jpg", "question": "is the photo sharp enough to print"}),
+        ("find the files whose names start with INV_ and end in .pdf", "files.find", {"pattern": "INV_*.pdf"}),
         # a word that only ever closes a template ("what was {query} called") may open a key
         ("what's my call number again?", "memory.recall", {"query": "call number"}),
         # an "if" question about an image is asked directly

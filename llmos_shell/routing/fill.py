@@ -530,7 +530,11 @@ def name_part(text: str) -> str | None:
         return None
     word = next(g for g in part.groups() if g)
     starts = part.group("inside") is None and part.group("within") is None
-    return f"{word}*" if starts else f"*{word}*"
+    ends = _AND_ENDS.match(text, part.end())  # "starting with FA_ and ending in .xml": FA_*.xml
+    return (f"{word}*{ends[1] if ends else ''}") if starts else f"*{word}*"
+
+
+_AND_ENDS = re.compile(r"\s*,?\s*and\s+(?:that\s+)?(?:end|ends|ending)\s+(?:in|with)\s+(\.?\w+)", re.I)
 
 
 def _path_in(value: str, lit: Literals) -> str | None:
@@ -736,10 +740,31 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
         asked = question_beside(text, paths[0]) if paths else None
         if asked is None and (template is None or loose) and is_question(text):
             asked = text.strip().rstrip("?!. ")
+            for path in paths:  # "is the photo studio.jpg bright enough": "is the photo bright enough"
+                named = re.search(
+                    r"\b(?:photo|image|picture|pic|screenshot|scan|shot|file)\s+" + re.escape(path), asked, re.I
+                )
+                asked = asked.replace(" " + path, "") if named else asked
         if asked:
             result.arguments[name] = asked
             result.sources[name] = "literal"
 
+    held = [str(v) for n, v in result.arguments.items() if spec.is_path(n)]
+    for name, value in list(result.arguments.items()):  # "put restock: gel, dressings {in restock.txt}"
+        if spec.is_path(name) or name == "question" or not isinstance(value, str) or value in lit.quoted:
+            continue
+        for path in held:
+            cut = re.sub(
+                r"\s+(?:in|into|to|inside|onto)\s+(?:the\s+file\s+)?" + re.escape(path) + r"[.!?]*$", "", value
+            )
+            cut = cut.rstrip(" ,;:-\u2013\u2014") if cut != value else value  # "... the pad -- into a.txt"
+            if cut != value and cut:
+                result.arguments[name] = cut
+    for name in PATTERN_NAMES:  # "starting with FA_ and ending in .xml": FA_*.xml, not *.xml alone
+        given, part = result.arguments.get(name), name_part(text)
+        if isinstance(given, str) and "*" in given and part and part != given \
+                and (part.endswith(given.lstrip("*")) or part.startswith(given.rstrip("*"))):  # fmt: skip
+            result.arguments[name] = part
     asked = result.arguments.get("question")
     if isinstance(asked, str) and asked not in lit.quoted:
         result.arguments["question"] = asked_directly(asked)  # "tell me if there's rust": "is there rust"
