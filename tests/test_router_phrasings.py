@@ -242,6 +242,9 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("is the photo hall_wide.jpg sharp enough to print?", "vision.describe",
          {"path": "hall_wide.jpg", "question": "is the photo sharp enough to print"}),
         ("find the files whose names start with INV_ and end in .pdf", "files.find", {"pattern": "INV_*.pdf"}),
+        ("can you say the tide turns at noon out loud so the crew can hear it", "speech.speak",
+         {"text": "the tide turns at noon"}),
+        ("please pronounce the word quinoa, I always get it wrong", "speech.speak", {"text": "quinoa"}),
         # a word that only ever closes a template ("what was {query} called") may open a key
         ("what's my call number again?", "memory.recall", {"query": "call number"}),
         # an "if" question about an image is asked directly

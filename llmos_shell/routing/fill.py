@@ -534,6 +534,11 @@ def name_part(text: str) -> str | None:
     return (f"{word}*{ends[1] if ends else ''}") if starts else f"*{word}*"
 
 
+_SAID_ALOUD = re.compile(r"\b(?:out\s+loud|aloud)\b", re.I)
+# "out loud" (or "out lowd") ending the words to say, with what it is for: "... out loud so my student can hear it"
+_ALOUD_TAIL = re.compile(
+    r"\s+(?:out\s+lo[uw]{1,2}d|aloud)\b(?:\s+(?:so|for|because|please|to)\b.*)?[.!?]*$", re.I | re.S
+)
 _AND_ENDS = re.compile(r"\s*,?\s*and\s+(?:that\s+)?(?:end|ends|ending)\s+(?:in|with)\s+(\.?\w+)", re.I)
 
 
@@ -760,6 +765,14 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             cut = cut.rstrip(" ,;:-\u2013\u2014") if cut != value else value  # "... the pad -- into a.txt"
             if cut != value and cut:
                 result.arguments[name] = cut
+    if any(_SAID_ALOUD.search(e) for e in spec.examples):  # a tool that speaks: "say X *out loud so my student hears*"
+        for name, value in list(result.arguments.items()):
+            if isinstance(value, str) and value not in lit.quoted and not spec.is_path(name):
+                cut = _ALOUD_TAIL.sub("", value)
+                # "pronounce the word {heteroskedasticity}, I never get it right": the word alone
+                word = re.match(r"[\w'-]+", cut)
+                named = word and re.search(r"\bthe\s+word\s+" + re.escape(word[0]) + r"\b", text, re.I)
+                result.arguments[name] = word[0] if named and word else cut if cut.strip() else value
     for name in PATTERN_NAMES:  # "starting with FA_ and ending in .xml": FA_*.xml, not *.xml alone
         given, part = result.arguments.get(name), name_part(text)
         if isinstance(given, str) and "*" in given and part and part != given \
