@@ -241,7 +241,7 @@ def test_a_slipped_command_word_is_trimmed_off_the_argument() -> None:
     [
         ("where in the codebase is API_KEY used", "API_KEY"),
         ("search for getUserById across the project", "getUserById"),
-        ("show lines mentioning the Henderson account in my notes folder", "Henderson account"),  # the words to find, not their article
+        ("show lines mentioning the Henderson account in my notes folder", "Henderson account"),  # no article
     ],
 )
 def test_words_for_where_to_look_are_not_what_to_look_for(text: str, want: str) -> None:
