@@ -754,6 +754,24 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
             result.arguments[name] = asked
             result.sources[name] = "literal"
 
+    _tidy(spec, text, lit, result)
+    missing = [n for n in required if n not in result.arguments]
+    if missing and kernel is not None:
+        filled = _model_fill(spec, text, missing, lit, kernel)
+        for name, value in filled.items():
+            if spec.is_path(name) and not (isinstance(value, str) and looks_like_path(value)):
+                result.rejected[name] = str(value)
+                continue
+            result.arguments[name] = value
+            result.sources[name] = "model"
+    result.missing = [n for n in required if n not in result.arguments]
+    return result
+
+
+def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
+    """Last passes over the filled arguments: what a value said around itself that is no part of it
+    (the file it goes in, "out loud so ..."), a name's start and ending as one pattern, and an
+    "if" question asked directly."""
     held = [str(v) for n, v in result.arguments.items() if spec.is_path(n)]
     for name, value in list(result.arguments.items()):  # "put restock: gel, dressings {in restock.txt}"
         if spec.is_path(name) or name == "question" or not isinstance(value, str) or value in lit.quoted:
@@ -781,17 +799,6 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
     asked = result.arguments.get("question")
     if isinstance(asked, str) and asked not in lit.quoted:
         result.arguments["question"] = asked_directly(asked)  # "tell me if there's rust": "is there rust"
-    missing = [n for n in required if n not in result.arguments]
-    if missing and kernel is not None:
-        filled = _model_fill(spec, text, missing, lit, kernel)
-        for name, value in filled.items():
-            if spec.is_path(name) and not (isinstance(value, str) and looks_like_path(value)):
-                result.rejected[name] = str(value)
-                continue
-            result.arguments[name] = value
-            result.sources[name] = "model"
-    result.missing = [n for n in required if n not in result.arguments]
-    return result
 
 
 # Parameters whose value the model composes rather than copies (still validated, still policed).
