@@ -95,7 +95,12 @@ class CommandWords(frozenset[str]):
     """Stemmed command words, knowing which of them only ever close a request ("what was {query}
     *called* again?"): those come off a value's end, not its start ("my *call* sign")."""
 
-    closing: frozenset[str] = frozenset()
+    closing: frozenset[str]
+
+    def __new__(cls, words: Iterable[str], closing: Iterable[str] = ()) -> CommandWords:
+        found = super().__new__(cls, words)
+        found.closing = frozenset(closing)
+        return found
 
 
 @functools.lru_cache(maxsize=1024)
@@ -109,9 +114,7 @@ def _command_words(examples: tuple[str, ...], name: str) -> CommandWords:
         before = example.split("{" + name + "}")[0]
         leading.update(_norm(t) for t in _TOKEN.findall(_SLOT.sub(" ", before)))
     words.discard("")
-    found = CommandWords(words)
-    found.closing = frozenset(words - leading)
-    return found
+    return CommandWords(words, closing=words - leading)
 
 
 @functools.lru_cache(maxsize=1024)
