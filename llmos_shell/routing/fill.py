@@ -798,7 +798,47 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
             result.arguments[name] = part
     asked = result.arguments.get("question")
     if isinstance(asked, str) and asked not in lit.quoted:
+        asked = _OF_MY_LIBRARY.sub("", asked)  # "what does the spec *I uploaded* say about surds"
         result.arguments["question"] = asked_directly(asked)  # "tell me if there's rust": "is there rust"
+    for name in QUERY_NAMES:
+        key = result.arguments.get(name)
+        if isinstance(key, str) and key not in lit.quoted:
+            result.arguments[name] = _memory_key(key)
+
+
+# What a question says of where its documents came from: "what does the spec *I uploaded* say about surds"
+_OF_MY_LIBRARY = re.compile(
+    r"\s+(?:(?:that|which)\s+)?(?:i|we)\s+(?:uploaded|added|ingested|indexed|imported|gave\s+you)(?=\s)"
+    r"|\s+in\s+(?:my|the|our)\s+(?:library|knowledge\s+base)(?=\s)",
+    re.I,
+)
+# What a key says of itself that is no part of the fact: "the wifi password *I gave you* for the venue"
+_TOLD_YOU = re.compile(
+    r"\s+(?:(?:that|which)\s+)?(?:i|we)\s+(?:gave|told|sent|mentioned\s+to|said\s+to|shared\s+with)\s+you"
+    r"(?:\s+(?:earlier|before|once))?(?=\s|$)",
+    re.I,
+)
+# "everything you've got stored about {my home address}", "any memories with {my old number} in them"
+_ABOUT_KEY = re.compile(
+    r"(?:(?:any|all|every|the)\s+)?(?:everything|anything|memor(?:y|ies)|facts?|notes?)\s+"
+    r"(?:you(?:'ve|\s+have)?\s+(?:got\s+)?(?:stored|saved|kept|remembered)\s+)?"
+    r"(?:about|on|of|with|mentioning|regarding)\s+(?P<key>.+?)(?:\s+in\s+(?:them|it))?",
+    re.I,
+)
+# "I don't want you to keep {my home address} anymore"
+_KEEP_KEY = re.compile(
+    r"i\s+(?:don't|do\s+not|dont)\s+want\s+you\s+to\s+(?:keep|store|remember|have)\s+(?P<key>.+?)(?:\s+any\s?more)?",
+    re.I,
+)
+
+
+def _memory_key(key: str) -> str:
+    """A memory key without what the request says around the fact: who told it, how it is kept."""
+    for regex in (_ABOUT_KEY, _KEEP_KEY):
+        m = regex.fullmatch(key.strip())
+        if m:
+            key = m.group("key")
+    return _TOLD_YOU.sub("", key) or key
 
 
 # Parameters whose value the model composes rather than copies (still validated, still policed).
