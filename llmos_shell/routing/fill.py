@@ -277,6 +277,9 @@ def _free_text(value: str, lit: Literals) -> tuple[str, bool]:
     """A free-text slot: the quoted text inside it, else the words after "the phrase" and the like,
     or after a short head and a colon ("the following: the build is done"). ``True``: the user's
     exact words, quoted or introduced by a colon, to be kept whole."""
+    inside = [q for q in lit.quoted if q in value]
+    if len(inside) > 1 and not value.startswith(inside[0][:1]):  # "I leave 'senpai' untranslated, never 'senior'"
+        return value, False
     for quoted in lit.quoted:
         if quoted in value:
             if _STATED.search(value[: value.find(quoted)]):  # "the book's working title is now 'The Salt Hours'"
@@ -608,6 +611,8 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 whole = None if quoted else command_in(text)
                 if whole and whole.endswith(" " + value):  # "start the server with npm {run dev}"
                     value = whole
+                if value.split()[0].lower() in ("to", "for"):  # "what's the command {to check disk space}"
+                    continue
                 if _opens_with_pronoun(value):  # "pip install x - run *that*"
                     if not (value := command_in(text) or ""):
                         continue
@@ -677,7 +682,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
               and not (name == "question" and is_question(text))):  # fmt: skip
             # a question's quote is part of it: "which is the English term for 'Beipackzettel'?"
             pool = [q for q in lit.quoted if q not in used]
-            if pool:
+            if len(pool) == 1:  # two quotes are parts of a sentence: "I leave 'senpai' untranslated, never 'senior'"
                 result.arguments[name] = pool[0]
                 result.sources[name] = "literal"
                 used.add(pool[0])
@@ -793,6 +798,9 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
                 result.arguments[name] = word[0] if named and word else cut if cut.strip() else value
     for name in PATTERN_NAMES:  # "starting with FA_ and ending in .xml": FA_*.xml, not *.xml alone
         given, part = result.arguments.get(name), name_part(text)
+        if isinstance(given, str) and re.fullmatch(r"\.[A-Za-z][A-Za-z0-9]{0,7}", given) \
+                and (_NAMED_EXTENSION.search(text) or kind_pattern(text) == f"*{given.lower()}"):  # fmt: skip
+            result.arguments[name] = given = f"*{given}"  # "files ending in {.srt}", "every {.gpx} track file"
         if isinstance(given, str) and "*" in given and part and part != given \
                 and (part.endswith(given.lstrip("*")) or part.startswith(given.rstrip("*"))):  # fmt: skip
             result.arguments[name] = part
@@ -803,13 +811,13 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
     for name in QUERY_NAMES:
         key = result.arguments.get(name)
         if isinstance(key, str) and key not in lit.quoted:
-            result.arguments[name] = _memory_key(key)
+            result.arguments[name] = _memory_key(key, text)
 
 
 # What a question says of where its documents came from: "what does the spec *I uploaded* say about surds"
 _OF_MY_LIBRARY = re.compile(
     r"\s+(?:(?:that|which)\s+)?(?:i|we)\s+(?:uploaded|added|ingested|indexed|imported|gave\s+you)(?=\s)"
-    r"|\s+in\s+(?:my|the|our)\s+(?:library|knowledge\s+base)(?=\s)",
+    r"|\s+in\s+(?:my|the|our)\s+(?:library|knowledge\s+base)(?=\s)|(?<=\w)\s+(?:that\s+)?(?:i|we)\s+added$",
     re.I,
 )
 # What a key says of itself that is no part of the fact: "the wifi password *I gave you* for the venue"
@@ -832,13 +840,27 @@ _KEEP_KEY = re.compile(
 )
 
 
-def _memory_key(key: str) -> str:
-    """A memory key without what the request says around the fact: who told it, how it is kept."""
+def _memory_key(key: str, text: str) -> str:
+    """A memory key without what the request says around the fact: who told it, how it is kept;
+    a person said as "him" or "her" is the one the request names ("Jonah's stopped lessons, forget
+    what I told you about him")."""
     for regex in (_ABOUT_KEY, _KEEP_KEY):
         m = regex.fullmatch(key.strip())
         if m:
             key = m.group("key")
+    if key.strip(_STRIP).lower() in ("him", "her", "he", "she"):
+        names = [w for w in re.findall(r"\b([A-Z][a-z]+)(?:['\u2019]s)?\b", text) if w.lower() not in _NOT_NAMES]
+        key = names[0] if len(set(names)) == 1 else key
+    if re.search(r"\bwith\s+you\b", text, re.I):  # "did I save the night number {with} you?"
+        key = re.sub(r"\s+with$", "", key)
     return _TOLD_YOU.sub("", key) or key
+
+
+_NOT_NAMES = frozenset(
+    "i i'm i've i'd please can could would will you hey hi ok okay so now also and but just the my our his her "
+    "she he they we it this that what when where who why how do does did is was are monday tuesday wednesday "
+    "thursday friday saturday sunday".split()
+)
 
 
 # Parameters whose value the model composes rather than copies (still validated, still policed).

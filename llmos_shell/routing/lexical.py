@@ -43,6 +43,7 @@ def stem(word: str) -> str:
 
 
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:]\d+)*(?![\w.])")
+_HOST = re.compile(r"(?<![\w@/.-])(?:[a-z0-9-]+\.)+(?:com|org|net|io|dev|edu|gov|info|app|uk|de|fr|eu)\b", re.I)
 _CLITIC_S = re.compile(r"['\u2019]s\b", re.I)  # "where's" is "where" (not "wher"), "Odile's" is "odile"
 
 
@@ -54,6 +55,7 @@ def _masked(text: str) -> str:
     for value in (*lit.urls, *lit.quoted, *lit.paths, *lit.globs):
         text = text.replace(value, " | ")
     text = _NUMBER.sub(" ", text)  # "closes at 7" is no word of "what is 12 times 7?"
+    text = _HOST.sub(" | ", text)  # "ping shopify.com": a host is no word
     return _CLITIC_S.sub("", text)
 
 
@@ -71,8 +73,12 @@ def _named_folders_masked(masked: str) -> str:
     return re.sub(r"(?<![\w./~-])[A-Za-z][\w-]+(?![\w/.-])", mask, masked)
 
 
+_SAME_WORD = {"dir": "directory", "dirs": "directory"}  # a short form counts as its word
+
+
 def _words(masked: str) -> list[str]:
-    words = [stem(w) for w in _WORD.findall(masked.lower().replace("'", "").replace("\u2019", ""))]
+    said = _WORD.findall(masked.lower().replace("'", "").replace("\u2019", ""))
+    words = [stem(_SAME_WORD.get(w, w)) for w in said]
     return [w for w in words if w not in _STOP]
 
 

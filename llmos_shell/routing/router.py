@@ -190,6 +190,8 @@ def _fill_evidence(spec: ToolSpec, f: FillResult, req: _Request, kind: float, of
         # a question for the user's documents that names none is one to answer: "how do I find
         # duplicates in Excel?" (not "how do I reset it, according to the manual?")
         weak = weak or ("question" in spec.required and not _NAMES_A_SOURCE.search(req.text))
+        # "how do I list all files in a folder with PowerShell?" names no folder to list
+        weak = weak or (any(spec.is_path(n) for n in spec.properties) and not any(spec.is_path(n) for n in f.arguments))
         score -= HOW_TO_BONUS if f.missing or weak else HOW_TO_BONUS / 2
     return score
 
@@ -212,6 +214,8 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
     takes_pattern = any(n in PATTERN_NAMES and not spec.is_path(n) for n in spec.properties)
     if req.kind_pattern and takes_path and not takes_pattern:
         score -= UNUSED_PATTERN_PENALTY  # "any csv files in ./results?" asks for csv files, not the whole folder
+        if req.kind_pattern.startswith("*.") and req.kind_pattern[1:].lower() in req.text.lower():
+            score -= UNUSED_PATTERN_PENALTY  # ... and more so with the extension written out: "any .tex files"
     if not takes_path and req.called and not _holds_paths(f, req.called):
         score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
     return score

@@ -119,7 +119,7 @@ def register_tools(register: Any) -> None:
             "do the documents I ingested say {question}",
             "find the answer in my documents: {question}",
             "the library should know: {question}",
-            "answer using the indexed documents: {question}",
+            "answer from the indexed documents: {question}",
             "what do the contracts I uploaded say about {question}",
             "in the files I indexed, {question}",
             "do my docs tell me {question}",
