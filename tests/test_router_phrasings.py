@@ -111,6 +111,17 @@ def test_a_kind_named_by_its_name_and_drawings_are_kinds() -> None:
     assert kind_pattern("all the text in the file") is None  # "text" names a kind only before a noun
 
 
+def test_hosts_are_no_words_and_dir_is_directory() -> None:
+    assert "com" not in terms("ping shopify.com now") and "ping" in terms("ping shopify.com now")
+    assert "directory" in terms("what's in the logs dir")
+
+
+def test_an_extension_written_before_a_kind_noun_is_the_pattern() -> None:
+    assert kind_pattern("any .tex files in ~/tutoring?") == "*.tex"
+    assert kind_pattern("every .gpx track file in ~/ski") == "*.gpx"
+    assert kind_pattern("open ~/.bashrc files") is None  # a dotfile in a path is no extension
+
+
 def test_numbers_are_no_words_of_word_evidence() -> None:
     assert terms("the shop closes at 7 on Saturdays") == terms("the shop closes at on Saturdays")
 
@@ -250,6 +261,24 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         # an "if" question about an image is asked directly
         ("look at roof.jpg and tell me if the shingles look damaged", "vision.describe",
          {"path": "roof.jpg", "question": "do the shingles look damaged"}),
+        # an eleventh round: who told a fact and where a document came from are no part of it
+        ("what's the lockbox code I gave you for the cabin?", "memory.recall",
+         {"query": "the lockbox code for the cabin"}),
+        ("clear any memories with my old email in them", "memory.forget", {"query": "my old email"}),
+        ("what does the lease I uploaded say about pets?", "retrieval.ask",
+         {"question": "what does the lease say about pets"}),
+        ("what's the max dose for adults per the handbook I added?", "retrieval.ask",
+         {"question": "what's the max dose for adults per the handbook"}),
+        ("Marco quit the choir, forget what I told you about him", "memory.forget", {"query": "Marco"}),
+        ("remember that I spell it 'colour', never 'color'", "memory.remember",
+         {"text": "I spell it 'colour', never 'color'"}),
+        # how-to questions name nothing to act on; an extension written out asks for a pattern
+        ("how do I list hidden files in a folder with bash?", None, {}),
+        ("what's the command to show open ports on linux?", None, {}),
+        ("any .gpx files in ~/rides?", "files.find", {"pattern": "*.gpx", "directory": "~/rides"}),
+        ("search for files ending in .vtt in the captions folder", "files.find",
+         {"pattern": "*.vtt", "directory": "captions"}),
+        ("ping example.org, the site seems down", "system.run", {"command": "ping example.org"}),
     ],
 )  # fmt: skip
 def test_requests_said_in_many_ways(router: Router, text: str, tool: str | None, args: dict) -> None:

@@ -699,7 +699,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                           scoped=_scoped(spec, name))  # fmt: skip
         value = _which_kept(whole, value) if name in QUERY_NAMES else value
         value = _asked_when(text, first_clause(value)) if name in QUERY_NAMES else value
-        value = _closing_quote(value, text, lit) if name == "question" else value
+        value = _closing_quote(value, text, lit)  # "I spell it 'colour', never 'color'"
         value = (
             search_key(_THE.sub("", _NAMED_WORDS.sub("", value)))
             if _scoped(spec, name) and value not in lit.quoted
