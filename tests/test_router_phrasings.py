@@ -279,6 +279,13 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("search for files ending in .vtt in the captions folder", "files.find",
          {"pattern": "*.vtt", "directory": "captions"}),
         ("ping example.org, the site seems down", "system.run", {"command": "ping example.org"}),
+        # knowledge questions: how a thing works, what a flag does, what causes what, whether it's worth it
+        ("how does speech recognition actually work?", None, {}),
+        ("what is DPI, and does it matter for printing?", None, {}),
+        ("in rsync what flag skips files that already exist?", None, {}),
+        ("what usually causes a squeaky brake?", None, {}),
+        ("what are the first symptoms of heatstroke?", None, {}),
+        ("is it worth upgrading to an SSD in an old laptop?", None, {}),
     ],
 )  # fmt: skip
 def test_requests_said_in_many_ways(router: Router, text: str, tool: str | None, args: dict) -> None:

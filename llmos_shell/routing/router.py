@@ -55,7 +55,13 @@ _HOW_TO = re.compile(
     # "what is a p-value, in simple terms?", "What is a 'file' exactly?": what a thing is, in general
     r"|what(?:'s|\s+is)\s+an?\s+(?:\S+\s+){0,2}?\S+?\s*(?:,[^?]*|\s+(?:exactly|actually|really))?\?$"
     # "what's the shell command to count lines in a csv?"
-    r"|what(?:'s|\s+is)\s+the\s+(?:\w+\s+){0,2}(?:command|syntax|shortcut|formula|way)\s+(?:to|for)\b)",
+    r"|what(?:'s|\s+is)\s+the\s+(?:\w+\s+){0,2}(?:command|syntax|shortcut|formula|way)\s+(?:to|for)\b"
+    # how a thing works, what a flag does, what causes what: "how does text to speech work?", "what is OCR?"
+    r"|how\s+(?:does|do)\s+(?:[\w'-]+\s+){1,5}work\b|what(?:'s|\s+is)\s+[A-Z]{2,6}s?\b(?=\s*(?:,|\?|$))"
+    r"|(?:in\s+[\w.+-]+,?\s+)?what\s+(?:flag|option|switch|setting|parameter|argument)s?\s+(?:[a-z]+s|do|is|for)\b"
+    r"|what\s+(?:else\s+)?(?:usually\s+|typically\s+|normally\s+|commonly\s+)?(?:(?:could|might|would|can)\s+)?causes?\b"
+    r"|what\s+are\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:signs|symptoms|causes|benefits|risks|side\s+effects|differences"
+    r"|pros|advantages|disadvantages)\s+(?:of|for|between|to)\b)",
     re.I,
 )
 _SENTENCE_START = re.compile(r"(?:^|(?<=[.?!])\s+)(?=\S)")
@@ -85,7 +91,7 @@ def _asks_advice(text: str) -> bool:
 # Asking for advice, about a path or not: "is it safe to delete files in /tmp?", "should I use YAML?",
 # "what sample rate should I record podcasts at?"
 _ADVICE = re.compile(
-    r"\s*(?:is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|(?:(?:what|which)\s+(?:[\w-]+\s+){0,3})?should\s+i\b"
+    r"\s*(?:is\s+it\s+(?:better|safe|ok|okay|possible|wise|bad|a\s+good\s+idea)\s+to\b|is\s+it\s+worth\b|(?:(?:what|which)\s+(?:[\w-]+\s+){0,3})?should\s+i\b"
     r"|do\s+you\s+think\b|any\s+(?:[\w-]+\s+)?(?:tips|tricks|ideas|advice|suggestions|recommendations)\b)",
     re.I,
 )
