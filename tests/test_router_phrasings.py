@@ -286,6 +286,9 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("what usually causes a squeaky brake?", None, {}),
         ("what are the first symptoms of heatstroke?", None, {}),
         ("is it worth upgrading to an SSD in an old laptop?", None, {}),
+        # words after a colon that a tool has no place for: not a read
+        ("Sam from the garage called. Could you put this in garage.txt for me: brake pads arrive Friday",
+         "files.write", {"path": "garage.txt", "content": "brake pads arrive Friday"}),
     ],
 )  # fmt: skip
 def test_requests_said_in_many_ways(router: Router, text: str, tool: str | None, args: dict) -> None:

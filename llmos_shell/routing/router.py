@@ -18,7 +18,16 @@ from typing import Any
 
 from ..errors import ToolError
 from .commands import command_in, spelled_out
-from .fill import GENERATED, PATTERN_NAMES, FillResult, fill_arguments, name_part, named_paths, template_coverage
+from .fill import (
+    GENERATED,
+    PATTERN_NAMES,
+    FillResult,
+    after_colon,
+    fill_arguments,
+    name_part,
+    named_paths,
+    template_coverage,
+)
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, kind_pattern, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals, has_separator
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
@@ -99,6 +108,7 @@ NAMED_FILE_PENALTY = 0.03  # "no tool" for a request naming a path
 PATHLESS_PENALTY = 0.10  # a tool without a path parameter for a request naming a path it does not hold
 PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that takes one
 UNUSED_PATTERN_PENALTY = 0.045  # words for a kind of file ("csv files") to a tool taking a path but no pattern
+UNUSED_PAYLOAD_PENALTY = 0.03  # the words after the request's colon have no place among the tool's arguments
 QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
 COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
 ASKED_BONUS = 0.02  # the request asks a question the tool takes beside its file, and not what the file says
@@ -222,9 +232,22 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
         score -= UNUSED_PATTERN_PENALTY  # "any csv files in ./results?" asks for csv files, not the whole folder
         if req.kind_pattern.startswith("*.") and req.kind_pattern[1:].lower() in req.text.lower():
             score -= UNUSED_PATTERN_PENALTY  # ... and more so with the extension written out: "any .tex files"
+    if _payload_unused(f, req.payload):
+        score -= UNUSED_PAYLOAD_PENALTY  # "stick this in orders.txt for me: Alternator arrives Thursday" is no read
     if not takes_path and req.called and not _holds_paths(f, req.called):
         score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
     return score
+
+
+PAYLOAD_WORDS = 3  # a colon's payload this long is something to act on: to write, say, remember, ask
+
+
+def _payload_unused(f: FillResult, payload: str | None) -> bool:
+    """The request's colon introduces words (``payload``) that none of the tool's arguments holds."""
+    if not payload or len(payload.split()) < PAYLOAD_WORDS:
+        return False
+    values = [str(v) for v in f.arguments.values() if str(v).strip()]
+    return not any(v in payload or payload in v for v in values)
 
 
 def _is_command_line(text: str) -> bool:
@@ -251,6 +274,7 @@ class _Request:
     how_to: bool  # "how do I ...", "what does X mean"
     advice: bool  # "is it safe to ...", "should I use ..."
     kind_pattern: str | None  # the pattern its words for a kind of file mean ("csv files" -> *.csv)
+    payload: str | None  # the words after its colon ("put in it: Monday - grounding, ..."), when it has one
 
 
 @dataclass
@@ -355,7 +379,7 @@ class Router:
         ranked = self.index.rank(self.speller.correct(text), lit)  # "rememeber my PIN" scores as remember
         req = _Request(text, lit, kinds={k for k in map(kind_of, lit.paths) if k}, called=named_paths(text, lit),
                        how_to=_asks_how(text), advice=_asks_advice(text),
-                       kind_pattern=kind_pattern(text) or name_part(text))  # fmt: skip
+                       kind_pattern=kind_pattern(text) or name_part(text), payload=after_colon(text))  # fmt: skip
         fills: dict[str, FillResult | None] = {}
         rescored = []
         short = ranked[:SHORTLIST]
