@@ -289,6 +289,17 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         # words after a colon that a tool has no place for: not a read
         ("Sam from the garage called. Could you put this in garage.txt for me: brake pads arrive Friday",
          "files.write", {"path": "garage.txt", "content": "brake pads arrive Friday"}),
+        # "remember that" pointing back at the sentence before it
+        ("The alarm code for the shed is 4412, so just remember that for me would you.", "memory.remember",
+         {"text": "The alarm code for the shed is 4412"}),
+        # an image question ends at its sentence; "at" before the file is no part of it
+        ("what's going on in the frame at shots/take_07.jpg? no sound on this one, I only need the action",
+         "vision.describe", {"path": "shots/take_07.jpg", "question": "what's going on in the frame"}),
+        ("A neighbour sent me a picture of the hedge, hedge.jpg. Roughly how tall is it and does it need cutting?",
+         "vision.describe", {"path": "hedge.jpg", "question": "Roughly how tall is it and does it need cutting"}),
+        ("have a look at sketch.png and tell me what mood it has. I'm choosing a frame for it.", "vision.describe",
+         {"path": "sketch.png", "question": "what mood it has"}),
+        ("what's in yard_03.jpg", "vision.describe", {"path": "yard_03.jpg", "question": "what's in yard_03.jpg"}),
     ],
 )  # fmt: skip
 def test_requests_said_in_many_ways(router: Router, text: str, tool: str | None, args: dict) -> None:

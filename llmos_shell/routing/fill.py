@@ -804,6 +804,11 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
         if isinstance(given, str) and "*" in given and part and part != given \
                 and (part.endswith(given.lstrip("*")) or part.startswith(given.rstrip("*"))):  # fmt: skip
             result.arguments[name] = part
+    if result.template and (m := re.fullmatch(r"(.*\S)\s+(?:that|this|it)\s+\{(\w+)\}", result.template)):
+        said = result.arguments.get(m.group(2))  # "My code is MT-88213, so just remember that {for me would you}"
+        filler = isinstance(said, str) and _FILLER.fullmatch(said.strip(_STRIP)) is not None
+        if filler and (before := _said_before(text, m.group(1))):
+            result.arguments[m.group(2)] = before
     asked = result.arguments.get("question")
     if isinstance(asked, str) and asked not in lit.quoted:
         asked = _OF_MY_LIBRARY.sub("", asked)  # "what does the spec *I uploaded* say about surds"
@@ -812,6 +817,21 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
         key = result.arguments.get(name)
         if isinstance(key, str) and key not in lit.quoted:
             result.arguments[name] = _memory_key(key, text)
+
+
+_FILLER = re.compile(r"(?:(?:for|me|us|would|will|could|can|you|please|thanks|ok|okay|now|again)\b[\s,]*)+", re.I)
+_CONNECTIVES = re.compile(r"[\s,;-]*(?:(?:so|and|then|just|please|can|could|would|will|you)\b[\s,]*)*$", re.I)
+
+
+def _said_before(text: str, words: str) -> str | None:
+    """The sentence before a command whose "that" points back at it: "My code is MT-88213, so just
+    *remember that* for me would you" -> "My code is MT-88213"."""
+    m = re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, words.split())) + r"\s+(?:that|this|it)\b", text, re.I)
+    if not m:
+        return None
+    head = _CONNECTIVES.sub("", text[: m.start()])
+    sentence = re.split(r"(?<=[.!?])\s+", head)[-1].strip(_STRIP)
+    return sentence if len(sentence.split()) >= 3 else None
 
 
 # What a question says of where its documents came from: "what does the spec *I uploaded* say about surds"

@@ -33,7 +33,7 @@ _TELL_ME = re.compile(
 )
 # A question that names its file last: "what colour is the car in ./lot.jpg".
 _IN_THE_FILE = re.compile(
-    r"\s+(?:in|of|on|from)(?:\s+(?:the|this)\s+(?:image|photo|picture|file|screenshot))?\s*$", re.I
+    r"\s+(?:in|of|on|from|at)(?:\s+(?:the|this)\s+(?:image|photo|picture|file|screenshot))?\s*$", re.I
 )
 
 
@@ -50,9 +50,11 @@ def question_beside(text: str, path: str) -> str | None:
         return None
     before, after = text[:at], text[at + len(path) :]
     tail = after[_QUESTION_LEAD.match(after).end() :].strip()  # type: ignore[union-attr]
-    tail = tail.partition("? ")[0].rstrip("?!. ")  # "which days are marked? just describe it"
-    # "sample_12.png, there is any crack on the surface?" asks with its question mark alone
-    marked = re.match(r"\s*[,;:\-\u2013\u2014]\s*[^?]+\?", after) is not None
+    # "which days are marked? just describe it", "what feelings it gives. I want to write a poem about it"
+    tail = re.split(r"[?!.]\s+(?=\S)", tail)[0].rstrip("?!. ")
+    # "sample_12.png, there is any crack on the surface?", "lunch.jpg. Roughly what's on the plate?" ask
+    # with their question mark alone
+    marked = re.match(r"\s*(?:[,;:\-\u2013\u2014]|\.\s)\s*[^?.]+\?", after) is not None
     if tail and len(tail.split()) >= 2 and (ASKS.match(tail) or marked) and tail != after.strip():
         return tail
     head = _TELL_ME.sub("", before.strip())
@@ -74,6 +76,8 @@ def question_beside(text: str, path: str) -> str | None:
     bare = _IN_THE_FILE.sub("", head)
     # "...? something digs up my roses", "..., the owner wrote 'tabby' but I'm not sure"
     rest_apart = not after.strip(" ?!.") or re.match(r"\s*[?.!,;]\s+\S", after)
+    if bare != head and rest_apart and len(bare.split()) < 2:
+        return None  # "what's in site.jpg" asks no more than what is in it
     if bare != head and rest_apart and bare.split()[-1].lower() not in AUXILIARIES:
         return bare  # not "what kind of plant is" of "what kind of plant is in plant.jpg"
     if (
