@@ -300,6 +300,12 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("have a look at sketch.png and tell me what mood it has. I'm choosing a frame for it.", "vision.describe",
          {"path": "sketch.png", "question": "what mood it has"}),
         ("what's in yard_03.jpg", "vision.describe", {"path": "yard_03.jpg", "question": "what's in yard_03.jpg"}),
+        # a person said as "her"; codes that are timecodes and hashtags; "what I'm ..." keeps its "what"
+        ("Priya moved teams so forget everything about her", "memory.forget", {"query": "Priya"}),
+        ("which files have the timecode 00:14:22:10 in them", "files.search", {"text": "00:14:22:10"}),
+        ("is the hashtag #SpringSale used anywhere in ./posts", "files.search",
+         {"directory": "./posts", "text": "#SpringSale"}),
+        ("do you remember what I'm allergic to?", "memory.recall", {"query": "what I'm allergic to"}),
     ],
 )  # fmt: skip
 def test_requests_said_in_many_ways(router: Router, text: str, tool: str | None, args: dict) -> None:

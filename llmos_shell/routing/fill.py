@@ -407,7 +407,7 @@ _ASKED_WHEN = re.compile(
 
 
 _WHICH = re.compile(r"(?:(?:in|on|at|for|from|with)\s+)?(which|whose|what)\s+(?=\w)", re.I)
-_CLAUSE_OF_MINE = re.compile(r"\s(?:i|we)\s+\w", re.I)  # "needle size *I like*"
+_CLAUSE_OF_MINE = re.compile(r"(?:^|\s)(?:i|we)(?:\s+\w|['\u2019](?:m|ve|d|ll|re)\b)", re.I)  # "needle size *I like*"
 
 
 def _which_kept(whole: str, key: str) -> str:
@@ -733,6 +733,12 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 result.sources[name] = "span"
                 result.rejected.pop(name, None)  # the slot held nothing, the request around it does
 
+    for name in QUERY_NAMES:  # "Tasha left, forget everything about {her}": the one name said
+        said = result.rejected.get(name, "").strip(_STRIP).lower()
+        if name in required and name not in result.arguments and said in _PERSONS and (who := _person_named(text)):
+            result.arguments[name] = who
+            result.sources[name] = "slot"
+            del result.rejected[name]
     for name in QUERY_NAMES:  # "what do you know about {me}?": the facts about the user (not "everything")
         said = result.rejected.get(name, "").strip(_STRIP).lower()
         if name in required and name not in result.arguments and said in {"me", "myself"} \
@@ -868,12 +874,20 @@ def _memory_key(key: str, text: str) -> str:
         m = regex.fullmatch(key.strip())
         if m:
             key = m.group("key")
-    if key.strip(_STRIP).lower() in ("him", "her", "he", "she"):
-        names = [w for w in re.findall(r"\b([A-Z][a-z]+)(?:['\u2019]s)?\b", text) if w.lower() not in _NOT_NAMES]
-        key = names[0] if len(set(names)) == 1 else key
+    if key.strip(_STRIP).lower() in _PERSONS:
+        key = _person_named(text) or key
     if re.search(r"\bwith\s+you\b", text, re.I):  # "did I save the night number {with} you?"
         key = re.sub(r"\s+with$", "", key)
     return _TOLD_YOU.sub("", key) or key
+
+
+_PERSONS = frozenset({"him", "her", "he", "she"})
+
+
+def _person_named(text: str) -> str | None:
+    """The one person a request names by a capitalised name, if it names exactly one."""
+    names = {w for w in re.findall(r"\b([A-Z][a-z]+)(?:['\u2019]s)?\b", text) if w.lower() not in _NOT_NAMES}
+    return names.pop() if len(names) == 1 else None
 
 
 _NOT_NAMES = frozenset(

@@ -461,7 +461,10 @@ def _fact_named(key: str) -> str:
 
 
 # A word that is a code, not a word of the language: "AB-7731", "INV-20931", "TODO", "spawnCreature".
-_CODE = re.compile(r"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+|[A-Z]{2,}\d*|[a-z]+[A-Z]\w*|\w+_\w+")
+_CODE = re.compile(
+    r"(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[\w-]+|[A-Z]{2,}\d*|[a-z]+[A-Z]\w*|\w+_\w+"
+    r"|\d+(?:[:./-]\d+){2,}|[#@][A-Za-z]\w+"  # "the timecode 01:02:14:08", "the hashtag #GlowUpWeek"
+)
 _PLAIN = re.compile(r"[a-z]+")
 _LONG_NUMBER = re.compile(r"\d{5,}")  # "004417" is a code; "force 9" or "in 2023" is not
 SEARCH_KEY_WORDS = 5  # a key of more words is a phrase to find as it is
