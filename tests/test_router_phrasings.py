@@ -12,6 +12,7 @@ import pytest
 from llmos_shell.routing import Router
 from llmos_shell.routing.commands import command_in
 from llmos_shell.routing.fill import after_colon, fill_arguments, match_template
+from llmos_shell.routing.keys import memory_key, said_before, without_source
 from llmos_shell.routing.kinds import kind_pattern
 from llmos_shell.routing.lexical import terms
 from llmos_shell.routing.literals import extract_literals
@@ -109,6 +110,28 @@ def test_a_kind_named_by_its_name_and_drawings_are_kinds() -> None:
     assert kind_pattern("send me all the MIDI files from ~/scores") == "*.mid"
     assert kind_pattern("every dwg in P:/plans") == "*.dwg"
     assert kind_pattern("all the text in the file") is None  # "text" names a kind only before a noun
+
+
+def test_memory_keys_drop_who_told_them_and_how_they_are_kept() -> None:
+    assert memory_key("the wifi password I gave you for the venue", "") == "the wifi password for the venue"
+    assert memory_key("any memories with my old phone number in them", "") == "my old phone number"
+    assert memory_key("everything you've got stored about my home address", "") == "my home address"
+    assert memory_key("him", "Jonah's stopped lessons, forget what I told you about him") == "Jonah"
+    assert memory_key("him", "Jonah and Ravi stopped, forget him") == "him"  # two names: no guess
+    assert memory_key("the spare key", "") == "the spare key"  # nothing around the fact
+
+
+def test_a_document_question_drops_where_its_documents_came_from() -> None:
+    assert without_source("what does the spec I uploaded say about surds") == "what does the spec say about surds"
+    assert without_source("what torque does the manual in my library give") == "what torque does the manual give"
+    assert without_source("what's the dose per the formulary I added") == "what's the dose per the formulary"
+    assert without_source("what did we add to the budget") == "what did we add to the budget"
+
+
+def test_that_points_back_at_the_sentence_before_it() -> None:
+    said = "It rained all week. My locker code is 7731, so just remember that for me"
+    assert said_before(said, "remember") == "My locker code is 7731"
+    assert said_before("remember that for me", "remember") is None  # nothing before it
 
 
 def test_hosts_are_no_words_and_dir_is_directory() -> None:
