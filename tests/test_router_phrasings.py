@@ -309,6 +309,11 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("what usually causes a squeaky brake?", None, {}),
         ("what are the first symptoms of heatstroke?", None, {}),
         ("is it worth upgrading to an SSD in an old laptop?", None, {}),
+        ("can you remember stuff from one chat to the next?", None, {}),
+        ("in bash how do I loop over the files in a folder?", None, {}),
+        ("how to run a shell script at startup on a raspberry pi?", None, {}),
+        ("do you remember anything about my sister's birthday?", "memory.recall",
+         {"query": "my sister's birthday"}),
         # words after a colon that a tool has no place for: not a read
         ("Sam from the garage called. Could you put this in garage.txt for me: brake pads arrive Friday",
          "files.write", {"path": "garage.txt", "content": "brake pads arrive Friday"}),

@@ -612,7 +612,7 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 whole = None if quoted else command_in(text)
                 if whole and whole.endswith(" " + value):  # "start the server with npm {run dev}"
                     value = whole
-                if value.split()[0].lower() in ("to", "for"):  # "what's the command {to check disk space}"
+                if value.split()[0].lower() in _NOT_COMMANDS:  # "what's the command {to check disk space}"
                     continue
                 if _opens_with_pronoun(value):  # "pip install x - run *that*"
                     if not (value := command_in(text) or ""):
@@ -824,6 +824,11 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
         key = result.arguments.get(name)
         if isinstance(key, str) and key not in lit.quoted:
             result.arguments[name] = memory_key(key, text)
+
+
+# What a command slot holds when it describes a command: "the command {to check disk space}", "how to run
+# {a Stata do-file from the command line}"
+_NOT_COMMANDS = frozenset({"to", "for", "a", "an"})
 
 
 # Parameters whose value the model composes rather than copies (still validated, still policed).

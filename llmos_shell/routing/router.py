@@ -52,7 +52,7 @@ SHAPE_PENALTY = 0.08  # a folder for a parameter that takes a file, or a file fo
 MISSING_TEXT_PENALTY = 0.02  # a required free-text argument has nothing in the request to copy
 HOW_TO_BONUS = 0.06  # "no tool" for a request asking how to do something, or what a word means
 _HOW_TO = re.compile(
-    r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30},\s*)?"  # "In Word, how do I ..."
+    r"\s*(?:(?:in|on|with|using)\s+[^,?]{1,30}?(?:,\s*|\s+(?=how\b)))?"  # "In Word, how do I ...", "in python how do I"
     r"(?:(?:can\s+you\s+)?(?:please\s+)?(?:explain|tell\s+me|show\s+me|remind\s+me|teach\s+me)\s+(?=how\b))?"
     r"(?:how\s+(?:do|can|could|would|should)\s+(?:i|you|we|one)\b|how\s+to\b"
     # code to write is an answer: "write me a python function that lists all files in a directory"
@@ -70,7 +70,9 @@ _HOW_TO = re.compile(
     r"|(?:in\s+[\w.+-]+,?\s+)?what\s+(?:flag|option|switch|setting|parameter|argument)s?\s+(?:[a-z]+s|do|is|for)\b"
     r"|what\s+(?:else\s+)?(?:usually\s+|typically\s+|normally\s+|commonly\s+)?(?:(?:could|might|would|can)\s+)?causes?\b"
     r"|what\s+are\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:signs|symptoms|causes|benefits|risks|side\s+effects|differences"
-    r"|pros|advantages|disadvantages)\s+(?:of|for|between|to)\b)",
+    r"|pros|advantages|disadvantages)\s+(?:of|for|between|to)\b"
+    # what the assistant can do: "can you remember things between our chats?"
+    r"|(?:can|could|do|will)\s+you\s+(?:remember|recall|keep|store|learn|read|see|hear)\s+(?:things|stuff|anything)\b(?!\s+(?:about|on|of|regarding|i|we|my)\b))",
     re.I,
 )
 _SENTENCE_START = re.compile(r"(?:^|(?<=[.?!])\s+)(?=\S)")
