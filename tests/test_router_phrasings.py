@@ -310,6 +310,12 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("what are the first symptoms of heatstroke?", None, {}),
         ("is it worth upgrading to an SSD in an old laptop?", None, {}),
         ("can you remember stuff from one chat to the next?", None, {}),
+        # quoted words no argument of a tool holds count against it
+        ("is 'disk quota exceeded' anywhere in the logs dir?", "files.search",
+         {"text": "disk quota exceeded", "directory": "logs"}),
+        ("which of my files in letters/ actually say 'with regret' in the text?", "files.search",
+         {"text": "with regret", "directory": "letters/"}),
+        ("is it 'affect' or 'effect' when you mean a result?", None, {}),
         ("in bash how do I loop over the files in a folder?", None, {}),
         ("how to run a shell script at startup on a raspberry pi?", None, {}),
         ("do you remember anything about my sister's birthday?", "memory.recall",

@@ -111,6 +111,7 @@ PATHLESS_PENALTY = 0.10  # a tool without a path parameter for a request naming 
 PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that takes one
 UNUSED_PATTERN_PENALTY = 0.045  # words for a kind of file ("csv files") to a tool taking a path but no pattern
 UNUSED_PAYLOAD_PENALTY = 0.03  # the words after the request's colon have no place among the tool's arguments
+UNUSED_QUOTE_PENALTY = 0.05  # ... or the words it quotes
 QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
 COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
 ASKED_BONUS = 0.02  # the request asks a question the tool takes beside its file, and not what the file says
@@ -234,11 +235,20 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
         score -= UNUSED_PATTERN_PENALTY  # "any csv files in ./results?" asks for csv files, not the whole folder
         if req.kind_pattern.startswith("*.") and req.kind_pattern[1:].lower() in req.text.lower():
             score -= UNUSED_PATTERN_PENALTY  # ... and more so with the extension written out: "any .tex files"
+    if _quote_unused(f, req) and spec.name != NO_TOOL:
+        score -= UNUSED_QUOTE_PENALTY  # "is 'CUDA out of memory' anywhere in the logs dir?" is no listing
     if _payload_unused(f, req.payload):
         score -= UNUSED_PAYLOAD_PENALTY  # "stick this in orders.txt for me: Alternator arrives Thursday" is no read
     if not takes_path and req.called and not _holds_paths(f, req.called):
         score -= PATHLESS_PENALTY  # "the file ./chords/blackbird.txt - what's in it" is not for ask/recall
     return score
+
+
+def _quote_unused(f: FillResult, req: _Request) -> bool:
+    """The request quotes words (not a path) that none of the tool's arguments holds."""
+    quotes = [q for q in req.lit.quoted if q not in req.lit.paths and len(q.strip()) > 1]
+    values = [str(v) for v in f.arguments.values()]
+    return any(not any(q in v for v in values) for q in quotes)
 
 
 PAYLOAD_WORDS = 3  # a colon's payload this long is something to act on: to write, say, remember, ask
