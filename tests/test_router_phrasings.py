@@ -119,6 +119,7 @@ def test_memory_keys_drop_who_told_them_and_how_they_are_kept() -> None:
     assert memory_key("him", "Jonah's stopped lessons, forget what I told you about him") == "Jonah"
     assert memory_key("him", "Jonah and Ravi stopped, forget him") == "him"  # two names: no guess
     assert memory_key("the spare key", "") == "the spare key"  # nothing around the fact
+    assert memory_key("the alarm code I asked you to remember for the shop", "") == "the alarm code for the shop"
 
 
 def test_a_document_question_drops_where_its_documents_came_from() -> None:
@@ -316,6 +317,7 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("which of my files in letters/ actually say 'with regret' in the text?", "files.search",
          {"text": "with regret", "directory": "letters/"}),
         ("is it 'affect' or 'effect' when you mean a result?", None, {}),
+        ("the bins go out on Tuesdays - store that", "memory.remember", {"text": "the bins go out on Tuesdays"}),
         ("in bash how do I loop over the files in a folder?", None, {}),
         ("how to run a shell script at startup on a raspberry pi?", None, {}),
         ("do you remember anything about my sister's birthday?", "memory.recall",

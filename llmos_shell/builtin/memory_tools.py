@@ -106,6 +106,7 @@ def register_tools(register: Any) -> None:
             "{text} - keep that in mind", "{text}. make sure you don't lose that",
             "remember this correctly: {text}", "{text}, hang on to that", "{text}, hang onto that",
             "fyi, {text}",
+            "{text} - store that",
         ],
         effects=["write"],
     )  # fmt: skip

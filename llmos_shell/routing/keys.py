@@ -40,7 +40,8 @@ _OF_MY_LIBRARY = re.compile(
 )
 # What a key says of itself that is no part of the fact: "the wifi password *I gave you* for the venue"
 _TOLD_YOU = re.compile(
-    r"\s+(?:(?:that|which)\s+)?(?:i|we)\s+(?:gave|told|sent|mentioned\s+to|said\s+to|shared\s+with)\s+you"
+    r"\s+(?:(?:that|which)\s+)?(?:i|we)\s+(?:(?:gave|told|sent|mentioned\s+to|said\s+to|shared\s+with)\s+you"
+    r"|asked\s+you\s+to\s+(?:remember|keep|save|store))"
     r"(?:\s+(?:earlier|before|once))?(?=\s|$)",
     re.I,
 )
