@@ -318,6 +318,11 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
          {"text": "with regret", "directory": "letters/"}),
         ("is it 'affect' or 'effect' when you mean a result?", None, {}),
         ("the bins go out on Tuesdays - store that", "memory.remember", {"text": "the bins go out on Tuesdays"}),
+        # a file said to be lost is found by name, not read
+        ("can't find my insurance scan, I think it's called insurance.png", "files.find",
+         {"pattern": "insurance.png"}),
+        ("where did I put budget_2025.xlsx? I saved it somewhere last week", "files.find",
+         {"pattern": "budget_2025.xlsx"}),
         ("in bash how do I loop over the files in a folder?", None, {}),
         ("how to run a shell script at startup on a raspberry pi?", None, {}),
         ("do you remember anything about my sister's birthday?", "memory.recall",

@@ -111,6 +111,13 @@ PATHLESS_PENALTY = 0.10  # a tool without a path parameter for a request naming 
 PATTERN_BONUS = 0.03  # a file-name pattern (*.log, "the PDFs") for a tool that takes one
 UNUSED_PATTERN_PENALTY = 0.045  # words for a kind of file ("csv files") to a tool taking a path but no pattern
 UNUSED_PAYLOAD_PENALTY = 0.03  # the words after the request's colon have no place among the tool's arguments
+LOST_BONUS = 0.035  # a file the user says is lost, for the tool that finds it by name (less for any other)
+# Saying a file is lost: "I can't find it", "saved it somewhere", "where did I put ...".
+_LOST = re.compile(
+    r"\b(?:can'?t|cannot|couldn'?t|cant)\s+(?:\w+\s+)?find\b|\bsomewhere\b|\b(?:lost|misplaced)\b"
+    r"|\bwhere\s+(?:is|did\s+i\s+(?:put|save|leave))\b|\bfind\s+where\b",
+    re.I,
+)
 UNUSED_QUOTE_PENALTY = 0.05  # ... or the words it quotes
 QUOTED_BONUS = 0.02  # the request's quoted text is an argument of the tool (not a path)
 COMMAND_BONUS = 0.03  # a command line the request spells out (a program and its options or files)
@@ -235,6 +242,12 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
         score -= UNUSED_PATTERN_PENALTY  # "any csv files in ./results?" asks for csv files, not the whole folder
         if req.kind_pattern.startswith("*.") and req.kind_pattern[1:].lower() in req.text.lower():
             score -= UNUSED_PATTERN_PENALTY  # ... and more so with the extension written out: "any .tex files"
+    if req.lost:  # "can't find my passport scan, pretty sure it's called passport.jpg": find it, not read it
+        named = [str(v) for n, v in f.arguments.items() if str(v) in req.lit.paths]
+        if any(n in PATTERN_NAMES and str(v) in req.lit.paths for n, v in f.arguments.items()):
+            score += LOST_BONUS
+        elif named:
+            score -= LOST_BONUS
     if _quote_unused(f, req) and spec.name != NO_TOOL:
         score -= UNUSED_QUOTE_PENALTY  # "is 'CUDA out of memory' anywhere in the logs dir?" is no listing
     if _payload_unused(f, req.payload):
@@ -287,6 +300,7 @@ class _Request:
     advice: bool  # "is it safe to ...", "should I use ..."
     kind_pattern: str | None  # the pattern its words for a kind of file mean ("csv files" -> *.csv)
     payload: str | None  # the words after its colon ("put in it: Monday - grounding, ..."), when it has one
+    lost: bool  # it says a file is lost ("I can't find it", "saved it somewhere")
 
 
 @dataclass
@@ -391,7 +405,8 @@ class Router:
         ranked = self.index.rank(self.speller.correct(text), lit)  # "rememeber my PIN" scores as remember
         req = _Request(text, lit, kinds={k for k in map(kind_of, lit.paths) if k}, called=named_paths(text, lit),
                        how_to=_asks_how(text), advice=_asks_advice(text),
-                       kind_pattern=kind_pattern(text) or name_part(text), payload=after_colon(text))  # fmt: skip
+                       kind_pattern=kind_pattern(text) or name_part(text), payload=after_colon(text),
+                       lost=_LOST.search(text) is not None)  # fmt: skip
         fills: dict[str, FillResult | None] = {}
         rescored = []
         short = ranked[:SHORTLIST]
