@@ -72,7 +72,7 @@ _HOW_TO = re.compile(
     r"|what\s+are\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:signs|symptoms|causes|benefits|risks|side\s+effects|differences"
     r"|pros|advantages|disadvantages)\s+(?:of|for|between|to)\b"
     # what the assistant can do: "can you remember things between our chats?"
-    r"|(?:can|could|do|will)\s+you\s+(?:remember|recall|keep|store|learn|read|see|hear)\s+(?:things|stuff|anything)\b(?!\s+(?:about|on|of|regarding|i|we|my)\b))",
+    r"|(?:can|could|do|will)\s+you\s+(?:actually\s+|really\s+)?(?:remember|recall|keep|store|learn|read|see|hear)\s+(?:things|stuff|anything)\b(?!\s+(?:about|on|of|regarding|i|we|my)\b))",
     re.I,
 )
 _SENTENCE_START = re.compile(r"(?:^|(?<=[.?!])\s+)(?=\S)")
