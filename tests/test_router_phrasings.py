@@ -144,6 +144,7 @@ def test_an_extension_written_before_a_kind_noun_is_the_pattern() -> None:
     assert kind_pattern("any .tex files in ~/tutoring?") == "*.tex"
     assert kind_pattern("every .gpx track file in ~/ski") == "*.gpx"
     assert kind_pattern("open ~/.bashrc files") is None  # a dotfile in a path is no extension
+    assert kind_pattern("show me the .env file") is None  # one dotfile, named
 
 
 def test_numbers_are_no_words_of_word_evidence() -> None:

@@ -93,16 +93,19 @@ _KIND_WORD = re.compile(
     r"|(?P<every>(?:every|each|any|all)\s+(?:the\s+)?)(?P<one>[A-Za-z0-9]{2,11}))\b",
     re.I,
 )
-_DOTTED_KIND = re.compile(r"(?<![\w*./~-])\.([A-Za-z][A-Za-z0-9]{0,7})\s+(?:[a-z]+\s+)?(?:" + _KIND_NOUNS + r")\b")
+_DOTTED_KIND = re.compile(
+    r"(?P<many>\b(?:any|all|every|each)\s+(?:the\s+)?)?(?<![\w*./~-])\.([A-Za-z][A-Za-z0-9]{0,7})\s+(?:[a-z]+\s+)?"
+    r"(?P<noun>" + _KIND_NOUNS + r")\b"
+)
 _NOT_PLURAL = frozenset({"log", "doc", "md", "c"})  # "logs", "docs" are words of their own
 
 
 def kind_pattern(text: str) -> str | None:
     """The file-name pattern a request's words for a kind of file mean: "all the PDFs" -> ``*.pdf``,
     "csv files" -> ``*.csv``, "python scripts" -> ``*.py``; None without such words."""
-    dotted = _DOTTED_KIND.search(text)
-    if dotted:  # "any .tex files", "every .gpx track file": the extension as written
-        return f"*.{dotted.group(1).lower()}"
+    for dotted in _DOTTED_KIND.finditer(text):  # "any .tex files", "every .gpx track file" (not "the .env file")
+        if dotted.group("many") or dotted.group("noun").endswith("s"):
+            return f"*.{dotted.group(2).lower()}"
     for m in _KIND_WORD.finditer(text):
         if m.group("every"):  # "every jpg in my Pictures folder", "all the PDFs"
             word = m.group("one").lower()
