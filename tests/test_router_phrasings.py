@@ -118,6 +118,8 @@ def test_memory_keys_drop_who_told_them_and_how_they_are_kept() -> None:
     assert memory_key("everything you've got stored about my home address", "") == "my home address"
     assert memory_key("him", "Jonah's stopped lessons, forget what I told you about him") == "Jonah"
     assert memory_key("him", "Jonah and Ravi stopped, forget him") == "him"  # two names: no guess
+    assert memory_key("her", "Forget everything about her") == "her"  # a command word is no name
+    assert memory_key("him", "Delete what you know about him, Tom moved") == "Tom"
     assert memory_key("the spare key", "") == "the spare key"  # nothing around the fact
     assert memory_key("the alarm code I asked you to remember for the shop", "") == "the alarm code for the shop"
 

@@ -86,5 +86,6 @@ def person_named(text: str) -> str | None:
 _NOT_NAMES = frozenset(
     "i i'm i've i'd please can could would will you hey hi ok okay so now also and but just the my our his her "
     "she he they we it this that what when where who why how do does did is was are monday tuesday wednesday "
-    "thursday friday saturday sunday".split()
+    "thursday friday saturday sunday forget delete remove erase wipe clear drop scratch purge remember recall "
+    "tell show find look search no yes thanks".split()
 )
