@@ -243,12 +243,12 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
         if req.kind_pattern.startswith("*.") and req.kind_pattern[1:].lower() in req.text.lower():
             score -= UNUSED_PATTERN_PENALTY  # ... and more so with the extension written out: "any .tex files"
     if req.lost:  # "can't find my passport scan, pretty sure it's called passport.jpg": find it, not read it
-        named = [str(v) for n, v in f.arguments.items() if str(v) in req.lit.paths]
-        if any(n in PATTERN_NAMES and str(v) in req.lit.paths for n, v in f.arguments.items()):
+        named = [n for n, v in f.arguments.items() if str(v) in req.lit.paths]
+        if any(n in PATTERN_NAMES for n in named):
             score += LOST_BONUS
         elif named:
             score -= LOST_BONUS
-    if _quote_unused(f, req) and spec.name != NO_TOOL:
+    if _quote_unused(f, req):
         score -= UNUSED_QUOTE_PENALTY  # "is 'CUDA out of memory' anywhere in the logs dir?" is no listing
     if _payload_unused(f, req.payload):
         score -= UNUSED_PAYLOAD_PENALTY  # "stick this in orders.txt for me: Alternator arrives Thursday" is no read
