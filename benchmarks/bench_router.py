@@ -72,6 +72,13 @@ HELDOUT5 = ROOT / "benchmarks" / "data" / "intents_heldout5.jsonl"
 # A sixth and a seventh, written beside dev 15 and dev 16 by two more writers, never read.
 HELDOUT6 = ROOT / "benchmarks" / "data" / "intents_heldout6.jsonl"
 HELDOUT7 = ROOT / "benchmarks" / "data" / "intents_heldout7.jsonl"
+# An eighth and a ninth, written at the same time as the two validation sets by four more writers.
+HELDOUT8 = ROOT / "benchmarks" / "data" / "intents_heldout8.jsonl"
+HELDOUT9 = ROOT / "benchmarks" / "data" / "intents_heldout9.jsonl"
+# Validation sets: sealed like the held-out sets (totals only), scored to choose among variants of
+# the router, which makes them weaker evidence than a held-out set scored once.
+VAL1 = ROOT / "benchmarks" / "data" / "intents_val1.jsonl"
+VAL2 = ROOT / "benchmarks" / "data" / "intents_val2.jsonl"
 # Development sets, written the same way, whose misses were read while tuning.
 DEV2 = ROOT / "benchmarks" / "data" / "intents_dev2.jsonl"
 DEV3 = ROOT / "benchmarks" / "data" / "intents_dev3.jsonl"
@@ -114,10 +121,14 @@ INTENT_SETS = (
     ("heldout5", "Fifth held-out set (miss list shown once, after round ten)", HELDOUT5),
     ("heldout6", "Sixth held-out set (never read)", HELDOUT6),
     ("heldout7", "Seventh held-out set (never read)", HELDOUT7),
+    ("val1", "First validation set (never read; totals chose among variants)", VAL1),
+    ("val2", "Second validation set (never read; totals chose among variants)", VAL2),
+    ("heldout8", "Eighth held-out set (never read)", HELDOUT8),
+    ("heldout9", "Ninth held-out set (never read)", HELDOUT9),
 )
 # Sets whose misses are never printed (not even with -v) nor stored in router.json: reading them
 # would make them development sets.
-SEALED = frozenset({"heldout", "heldout2", "heldout6", "heldout7"})
+SEALED = frozenset({"heldout", "heldout2", "heldout6", "heldout7", "heldout8", "heldout9", "val1", "val2"})
 BFCL = Path(os.environ.get("LLMOS_BFCL_DIR", "/work/shared/bench/bfcl"))
 OUT_JSON = ROOT / "docs" / "benchmarks" / "router.json"
 OUT_MD = ROOT / "docs" / "benchmarks" / "router.md"
