@@ -129,6 +129,10 @@ class RouterSettings(_Section):
         0.02, ge=-1.0, le=1.0,
         description="Lead over answering directly an unsure tool needs to be called at all.",
     )  # fmt: skip
+    head_weight: float = Field(
+        0.1, ge=0.0, le=1.0,
+        description="Weight of the learned prior over the first-party tools (routing/head.py); 0 turns it off.",
+    )  # fmt: skip
     candidates: int = Field(3, ge=1, le=20, description="Tools offered to the model when retrieval is unsure.")
     model_choice: bool = Field(
         False,

@@ -265,10 +265,12 @@ def test_router_defaults_are_the_configuration_defaults() -> None:
 
     r = RouterSettings()
     assert DEFAULTS == {"threshold": r.threshold, "margin": r.margin, "k": r.candidates,
-                        "model_choice": r.model_choice, "none_margin": r.none_margin}  # fmt: skip
-    custom = RouterSettings(threshold=0.9, margin=0.01, candidates=5, none_margin=0.05)
+                        "model_choice": r.model_choice, "none_margin": r.none_margin,
+                        "head_weight": r.head_weight}  # fmt: skip
+    custom = RouterSettings(threshold=0.9, margin=0.01, candidates=5, none_margin=0.05, head_weight=0.0)
     built = Router.from_settings([tool_spec("files.list", {"path": ""}, [])], custom)
     assert (built.threshold, built.margin, built.k, built.none_margin) == (0.9, 0.01, 5, 0.05)
+    assert built.index.head is None  # head_weight 0 turns the learned prior off
 
 
 # -- paths as Windows writes them, kinds of files as people name them ----------------

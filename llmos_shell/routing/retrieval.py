@@ -18,6 +18,7 @@ from typing import Any
 from .. import paths
 from .commands import spelled_out
 from .fill import after_colon
+from .head import HEAD_WEIGHT, load_head
 from .kinds import file_kinds, kind_of, sample_file
 from .lexical import TermIndex
 from .literals import Literals, extract_literals
@@ -148,18 +149,23 @@ class Candidate:
     matched: str  # the phrase that scored best
     similarity: float | None = None  # embedding similarity alone, when ``score`` adds evidence
     lexical: float = 0.0  # word evidence (0..1, lexical.py)
+    prior: float = 0.0  # the learned head's bonus (head.py), already in ``score``
 
     def as_dict(self) -> dict[str, Any]:
         return {"tool": None if self.tool == NO_TOOL else self.tool, "score": round(self.score, 4),
                 "similarity": round(self.score if self.similarity is None else self.similarity, 4),
-                "lexical": round(self.lexical, 4), "matched": self.matched}  # fmt: skip
+                "lexical": round(self.lexical, 4), "prior": round(self.prior, 4), "matched": self.matched}  # fmt: skip
 
 
 class ToolIndex:
     """Vectors of every tool phrase, and the tool each belongs to."""
 
-    def __init__(self, specs: Sequence[ToolSpec], embedder: Embedder | None = None, *, cache: bool = True) -> None:
+    def __init__(self, specs: Sequence[ToolSpec], embedder: Embedder | None = None, *, cache: bool = True,
+                 head_weight: float = HEAD_WEIGHT) -> None:  # fmt: skip
         self.embedder = embedder or Embedder()
+        # the learned prior over the first-party tools (head.py); 0 or a missing file turns it off
+        self.head = load_head(self.embedder.model_id) if head_weight > 0 else None
+        self.head_weight = head_weight
         self.owners: list[str] = []
         self.phrases: list[str] = []
         for spec in specs:
@@ -225,9 +231,12 @@ class ToolIndex:
         order = np.argsort(-scores, kind="stable")
         _, first = np.unique(self.owner_ids[order], return_index=True)
         lexical = self.terms.scores(text)
+        owners = [self.owners[int(i)] for i in order[first]]
+        prior = self.head.bonuses(q, text, owners, self.head_weight) if self.head is not None else {}
         best = []
         for i in order[first]:
             owner, similarity = self.owners[int(i)], float(scores[int(i)])
             word = lexical.get(owner, 0.0)
-            best.append(Candidate(owner, similarity + LEXICAL_WEIGHT * word, self.phrases[int(i)], similarity, word))
+            score = similarity + LEXICAL_WEIGHT * word + prior.get(owner, 0.0)
+            best.append(Candidate(owner, score, self.phrases[int(i)], similarity, word, prior.get(owner, 0.0)))
         return sorted(best, key=lambda c: -c.score)

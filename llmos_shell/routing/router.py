@@ -28,6 +28,7 @@ from .fill import (
     named_paths,
     template_coverage,
 )
+from .head import HEAD_WEIGHT
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, kind_pattern, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals, has_separator
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
@@ -37,9 +38,11 @@ from .spelling import Speller
 
 __all__ = ["DEFAULTS", "RouteDecision", "Router"]
 
-# Defaults of [router] threshold / margin / candidates / model_choice / none_margin (config.py holds
+# Defaults of [router] threshold / margin / candidates / model_choice / none_margin / head_weight (config.py holds
 # the keys; a test holds the two equal).
-DEFAULTS: dict[str, Any] = {"threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False, "none_margin": 0.02}
+DEFAULTS: dict[str, Any] = {
+    "threshold": 0.87, "margin": 0.0, "k": 3, "model_choice": False, "none_margin": 0.02, "head_weight": HEAD_WEIGHT,
+}  # fmt: skip
 
 TEMPLATE_BONUS = 0.04  # a template of the tool matched, with every path slot holding a path
 COVERAGE_BONUS = 0.05  # ... plus this times the share of the request its fixed words spell
@@ -309,7 +312,7 @@ class RouteDecision:
     arguments: dict[str, Any]
     candidates: list[Candidate]
     timings_ms: dict[str, float] = field(default_factory=dict)
-    chosen_by: str = "retrieval"  # retrieval | model | explicit
+    chosen_by: str = "retrieval"  # retrieval | model | explicit | chain
     sources: dict[str, str] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     literals: dict[str, list[str]] = field(default_factory=dict)
@@ -351,11 +354,12 @@ class Router:
                  threshold: float = DEFAULTS["threshold"], margin: float = DEFAULTS["margin"],
                  k: int = DEFAULTS["k"], cache: bool = True,
                  model_choice: bool = DEFAULTS["model_choice"],
-                 none_margin: float = DEFAULTS["none_margin"]) -> None:  # fmt: skip
+                 none_margin: float = DEFAULTS["none_margin"],
+                 head_weight: float = DEFAULTS["head_weight"]) -> None:  # fmt: skip
         t0 = time.perf_counter()
         self.specs = {s.name: s for s in specs}
         self.kinds = {s.name: file_kinds(s) for s in specs}
-        self.index = ToolIndex(list(specs), embedder, cache=cache)
+        self.index = ToolIndex(list(specs), embedder, cache=cache, head_weight=head_weight)
         self.speller = Speller(e for s in specs for e in s.examples)
         self.kernel = kernel
         self.threshold, self.margin, self.k = threshold, margin, k
@@ -368,7 +372,7 @@ class Router:
         """A router with the ``[router]`` settings of llmos.toml (``config.RouterSettings``)."""
         return cls(specs, kernel=kernel, threshold=settings.threshold, margin=settings.margin,
                    none_margin=settings.none_margin, k=settings.candidates,
-                   model_choice=settings.model_choice)  # fmt: skip
+                   model_choice=settings.model_choice, head_weight=settings.head_weight)  # fmt: skip
 
     # -- scoring ---------------------------------------------------------
     def _evidence(self, c: Candidate, req: _Request) -> tuple[float, FillResult | None]:
@@ -417,13 +421,12 @@ class Router:
         short += [c for c in ranked[SHORTLIST:] if c.tool != NO_TOOL and takes & set(self.specs[c.tool].required)]
         for c in short:
             score, fills[c.tool] = self._evidence(c, req)
-            rescored.append(Candidate(c.tool, score, c.matched, similarity=c.similarity, lexical=c.lexical))
+            rescored.append(Candidate(c.tool, score, c.matched, c.similarity, c.lexical, c.prior))
         if NO_TOOL not in fills:
             none = next((c for c in ranked if c.tool == NO_TOOL), None)
             if none is not None:
                 score, fills[NO_TOOL] = self._evidence(none, req)
-                rescored.append(Candidate(NO_TOOL, score, none.matched, similarity=none.similarity,
-                                          lexical=none.lexical))  # fmt: skip
+                rescored.append(Candidate(NO_TOOL, score, none.matched, none.similarity, none.lexical, none.prior))
         rescored.sort(key=lambda c: -c.score)
         return rescored, fills
 
@@ -476,6 +479,18 @@ class Router:
                 decision.tool, decision.arguments, decision.sources = None, {}, {}
         timings["total"] = (time.perf_counter() - t0) * 1000
         decision.timings_ms = timings
+        return decision
+
+    def route_to(self, text: str, tool: str, candidates: Sequence[Candidate] = ()) -> RouteDecision:
+        """The decision to call ``tool`` for ``text``, its arguments filled as ``route`` fills them
+        (a chained step that keeps to the plugin of the step before: shell.py)."""
+        t0 = time.perf_counter()
+        lit = extract_literals(text)
+        filled = fill_arguments(self.specs[tool], text, self.kernel, literals=lit)
+        decision = RouteDecision(tool=tool, arguments=filled.arguments, candidates=list(candidates), chosen_by="chain",
+                                 literals=lit.as_dict(), note="kept to the plugin of the step before")  # fmt: skip
+        decision.sources, decision.missing, decision.template = filled.sources, filled.missing, filled.template
+        decision.timings_ms = {"arguments": (time.perf_counter() - t0) * 1000}
         return decision
 
     def _model_choice(self, text: str, short: Sequence[Candidate]) -> str | None:
