@@ -28,6 +28,7 @@ SUITE: dict[str, tuple[str, list[str], list[str]]] = {
     "kernel": ("bench_kernel.py", ["--repeats", "5"], ["--repeats", "11"]),
     "policy": ("bench_policy.py", ["--calls", "5000"], []),
     "router": ("bench_router.py", ["--quick"], []),
+    "head": ("bench_head.py", [], ["--heldout"]),
     "memory": ("bench_memory.py", ["--quick"], []),
     "retrieval": ("bench_retrieval.py", ["--limit", "20"], []),
     "media": ("bench_media.py", ["--quick"], []),
@@ -120,7 +121,8 @@ def report(status: dict[str, dict[str, Any]] | None = None) -> Path:
         if _bar(RESULTS / "kernel.png", "llmos / raw llama-cpp-python", ["prompt", "generation"],
                 [ratio["prompt_tps"], ratio["generation_tps"]], "ratio", 0.95):  # fmt: skip
             lines += ["![kernel](benchmarks/kernel.png)", ""]
-    for name, title in (("router", "Routing"), ("memory", "Memory"), ("retrieval", "Retrieval"),
+    for name, title in (("router", "Routing"), ("head", "Routing: the learned prior"), ("memory", "Memory"),
+                        ("retrieval", "Retrieval"),
                         ("media", "Vision and speech"), ("policy", "Policy")):  # fmt: skip
         md = RESULTS / f"{name}.md"
         data = _load(name)

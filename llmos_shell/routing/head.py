@@ -32,7 +32,7 @@ from .kinds import AUDIO_KINDS, IMAGE_KINDS, VIDEO_KINDS, kind_of
 from .lexical import terms
 from .literals import extract_literals
 
-__all__ = ["HEAD_FILE", "HEAD_WEIGHT", "ToolHead", "load_head", "train_head"]
+__all__ = ["HEAD_FILE", "HEAD_WEIGHT", "ToolHead", "features", "load_head", "shapes", "train_head"]
 
 HEAD_FILE = Path(__file__).with_name("tool_head.npz")
 HEAD_WEIGHT = 0.1  # leave-one-set-out on the development sets: 0.05 and 0.2 gained less (docs/routing.md)
