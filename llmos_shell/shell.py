@@ -208,7 +208,8 @@ class Shell:
             steps = []
             t0 = time.perf_counter()
             for step in split_steps(text)[: self.settings.shell.chain_limit]:
-                steps.append((step, self._route_step(step, steps[-1][1] if steps else None), None))
+                before = steps[-1][1] if steps else None
+                steps.append((step, self.router.route(step, after=before.tool if before else None), None))
             timings["routing"] = time.perf_counter() - t0
         else:
             steps = []
@@ -362,22 +363,6 @@ class Shell:
             tool_context.append((call, tres))
             if on_tool:
                 on_tool(call)
-
-    def _route_step(self, step: str, before: RouteDecision | None) -> RouteDecision:
-        """Route one step of a chain. The learned prior (routing/head.py) judges a step alone; a later
-        step it turned from a tool of the step before's plugin to no tool keeps to that tool: "add
-        handbook/ to my documents, then ask how many vacation days we get" asks the documents."""
-        decision = self.router.route(step)
-        if decision.tool is not None or before is None or before.tool is None:
-            return decision
-        plugin = before.tool.split(".", 1)[0]
-        best = next((c for c in decision.candidates if c.tool in self.router.specs), None)
-        none = next((c for c in decision.candidates if c.tool not in self.router.specs), None)
-        if best is None or none is None or best.tool.split(".", 1)[0] != plugin \
-                or best.score - best.prior < none.score - none.prior:  # fmt: skip
-            return decision
-        kept = self.router.route_to(step, best.tool, decision.candidates)
-        return kept if not kept.missing else decision
 
     def _explicit_call(self, text: str) -> tuple[str, dict[str, Any]] | None:
         """``/files.read notes.txt`` or ``/files.write path=a.txt content="hi"`` bypass the model."""

@@ -114,14 +114,12 @@ def test_the_router_adds_the_prior_to_each_candidate(router) -> None:  # type: i
 
 
 def test_a_chained_step_keeps_to_the_plugin_of_the_step_before(router) -> None:  # type: ignore[no-untyped-def]
-    from types import SimpleNamespace
-
-    from llmos_shell.shell import Shell, split_steps
+    from llmos_shell.shell import split_steps
 
     first, second = split_steps("add the folder handbook/ to my documents, then ask how many vacation days we get")
-    shell = SimpleNamespace(router=router)
-    before = Shell._route_step(shell, first, None)  # type: ignore[arg-type]
+    before = router.route(first)
     assert before.tool == "retrieval.ingest"
-    after = Shell._route_step(shell, second, before)  # type: ignore[arg-type]
+    assert router.route(second).tool is None  # alone, the prior takes it for a general question
+    after = router.route(second, after=before.tool)
     assert after.tool == "retrieval.ask" and after.chosen_by == "chain"
-    assert Shell._route_step(shell, "tell me a joke", before).tool is None  # no tool of the plugin is near
+    assert router.route("tell me a joke", after=before.tool).tool is None  # no tool of the plugin is near

@@ -336,6 +336,16 @@ class RouteDecision:
         }
 
 
+def _kept_to_plugin(after: str | None, candidates: Sequence[Candidate]) -> str | None:
+    """The best tool among ``candidates`` when it belongs to the plugin of ``after`` and it led "no
+    tool" before the learned prior's bonuses (which judge a chain's step alone)."""
+    best = next((c for c in candidates if c.tool != NO_TOOL), None)
+    none = next((c for c in candidates if c.tool == NO_TOOL), None)
+    if after is None or best is None or none is None or best.tool.split(".", 1)[0] != after.split(".", 1)[0]:
+        return None
+    return best.tool if best.score - best.prior >= none.score - none.prior else None
+
+
 class Router:
     """Routes requests against a fixed set of tools.
 
@@ -431,7 +441,10 @@ class Router:
         return rescored, fills
 
     # -- routing ---------------------------------------------------------
-    def route(self, text: str) -> RouteDecision:
+    def route(self, text: str, *, after: str | None = None) -> RouteDecision:
+        """The decision for ``text``. ``after``: the tool the step before it in a chain called
+        (shell.py); a step the learned prior alone turned from that tool's plugin to no tool keeps to
+        the plugin ("add handbook/ to my documents, then ask how many vacation days we get")."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         lit = extract_literals(text)
@@ -459,6 +472,9 @@ class Router:
                 and top.score - none_score < self.none_margin:  # fmt: skip
             note = f"{chosen} was the closest tool, but hardly closer than answering directly"
             chosen = NO_TOOL
+        kept = _kept_to_plugin(after, ranked[: max(self.k, 3)]) if chosen == NO_TOOL else None
+        if kept is not None:
+            chosen, by, note = kept, "chain", "kept to the plugin of the step before"
         decision = RouteDecision(
             tool=None if chosen == NO_TOOL else chosen, note=note, arguments={}, candidates=ranked[: max(self.k, 3)],
             chosen_by=by, sure=sure, literals=lit.as_dict(),
@@ -473,24 +489,12 @@ class Router:
             decision.arguments, decision.sources, decision.missing = filled.arguments, filled.sources, filled.missing
             decision.template = filled.template
             timings["arguments"] = (time.perf_counter() - t2) * 1000
-            if decision.missing and not sure:
+            if decision.missing and (not sure or by == "chain"):
                 decision.note = (f"{decision.tool} was the closest tool, but the request names no "
                                  f"{', '.join(decision.missing)}: answering without a tool")  # fmt: skip
                 decision.tool, decision.arguments, decision.sources = None, {}, {}
         timings["total"] = (time.perf_counter() - t0) * 1000
         decision.timings_ms = timings
-        return decision
-
-    def route_to(self, text: str, tool: str, candidates: Sequence[Candidate] = ()) -> RouteDecision:
-        """The decision to call ``tool`` for ``text``, its arguments filled as ``route`` fills them
-        (a chained step that keeps to the plugin of the step before: shell.py)."""
-        t0 = time.perf_counter()
-        lit = extract_literals(text)
-        filled = fill_arguments(self.specs[tool], text, self.kernel, literals=lit)
-        decision = RouteDecision(tool=tool, arguments=filled.arguments, candidates=list(candidates), chosen_by="chain",
-                                 literals=lit.as_dict(), note="kept to the plugin of the step before")  # fmt: skip
-        decision.sources, decision.missing, decision.template = filled.sources, filled.missing, filled.template
-        decision.timings_ms = {"arguments": (time.perf_counter() - t0) * 1000}
         return decision
 
     def _model_choice(self, text: str, short: Sequence[Candidate]) -> str | None:
