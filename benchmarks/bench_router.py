@@ -75,6 +75,11 @@ HELDOUT7 = ROOT / "benchmarks" / "data" / "intents_heldout7.jsonl"
 # An eighth and a ninth, written at the same time as the two validation sets by four more writers.
 HELDOUT8 = ROOT / "benchmarks" / "data" / "intents_heldout8.jsonl"
 HELDOUT9 = ROOT / "benchmarks" / "data" / "intents_heldout9.jsonl"
+# A tenth to a thirteenth, written at the same time by four more writers, scored once at the end of a round.
+HELDOUT10 = ROOT / "benchmarks" / "data" / "intents_heldout10.jsonl"
+HELDOUT11 = ROOT / "benchmarks" / "data" / "intents_heldout11.jsonl"
+HELDOUT12 = ROOT / "benchmarks" / "data" / "intents_heldout12.jsonl"
+HELDOUT13 = ROOT / "benchmarks" / "data" / "intents_heldout13.jsonl"
 # Validation sets: sealed like the held-out sets (totals only), scored to choose among variants of
 # the router, which makes them weaker evidence than a held-out set scored once.
 VAL1 = ROOT / "benchmarks" / "data" / "intents_val1.jsonl"
@@ -125,10 +130,17 @@ INTENT_SETS = (
     ("val2", "Second validation set (never read; totals chose among variants)", VAL2),
     ("heldout8", "Eighth held-out set (never read)", HELDOUT8),
     ("heldout9", "Ninth held-out set (never read)", HELDOUT9),
+    ("heldout10", "Tenth held-out set (never read)", HELDOUT10),
+    ("heldout11", "Eleventh held-out set (never read)", HELDOUT11),
+    ("heldout12", "Twelfth held-out set (never read)", HELDOUT12),
+    ("heldout13", "Thirteenth held-out set (never read)", HELDOUT13),
 )
 # Sets whose misses are never printed (not even with -v) nor stored in router.json: reading them
 # would make them development sets.
-SEALED = frozenset({"heldout", "heldout2", "heldout6", "heldout7", "heldout8", "heldout9", "val1", "val2"})
+SEALED = frozenset(
+    {"heldout", "heldout2", "heldout6", "heldout7", "heldout8", "heldout9", "val1", "val2"}
+    | {f"heldout{n}" for n in range(10, 14)}
+)
 BFCL = Path(os.environ.get("LLMOS_BFCL_DIR", "/work/shared/bench/bfcl"))
 OUT_JSON = ROOT / "docs" / "benchmarks" / "router.json"
 OUT_MD = ROOT / "docs" / "benchmarks" / "router.md"

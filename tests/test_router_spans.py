@@ -242,6 +242,10 @@ def test_a_slipped_command_word_is_trimmed_off_the_argument() -> None:
         ("where in the codebase is API_KEY used", "API_KEY"),
         ("search for getUserById across the project", "getUserById"),
         ("show lines mentioning the Henderson account in my notes folder", "Henderson account"),  # no article
+        # what a file says comes after the verb saying so
+        ("search /data/logbooks for any entry mentioning humpback", "humpback"),
+        ("search my notes for anyone who asked for ranunculus", "ranunculus"),
+        ("search for a recipe somewhere that uses tonka bean", "tonka bean"),
     ],
 )
 def test_words_for_where_to_look_are_not_what_to_look_for(text: str, want: str) -> None:

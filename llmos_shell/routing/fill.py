@@ -29,6 +29,7 @@ from .literals import Literals, basename, extract_literals, has_separator, insid
 from .questions import ASKS, asked_directly, is_question, question_beside, question_clause, whole_question
 from .spans import (
     AUXILIARIES,
+    EDGE_PUNCTUATION,
     FOLDER_WORDS,
     command_words,
     content_span,
@@ -47,7 +48,7 @@ _SLOT_SPLIT = re.compile(r"(\{\w+\})")
 PATTERN_NAMES = ("pattern", "glob")  # parameters that take a file-name pattern, not a path
 QUERY_NAMES = ("query",)  # search keys: short, without the clauses said after them
 MAX_PATTERN_WORDS = 2  # "annual report" may name a file; "contains the string connection refused" does not
-_STRIP = " \t.,;:!?\"'`“”\u2018\u2019"
+_STRIP = EDGE_PUNCTUATION
 _LEAD_STRIP = " \t,;:\"'`“”\u2018\u2019"  # a leading "." belongs to a path ("./examples")
 # Words that introduce a free-text value rather than belong to it ("the phrase hello world").
 # What may stand before a colon that introduces the text itself ("the following: ...").

@@ -36,7 +36,7 @@ __all__ = ["HEAD_FILE", "HEAD_WEIGHT", "ToolHead", "features", "load_head", "sha
 
 HEAD_FILE = Path(__file__).with_name("tool_head.npz")
 HEAD_WEIGHT = 0.1  # leave-one-set-out on the development sets: 0.05 and 0.2 gained less (docs/routing.md)
-NO_TOOL = "none"  # the class of requests answered directly (retrieval.NO_TOOL)
+NO_TOOL = "none"  # the candidate and the class of requests answered directly
 VECTOR_SCALE = 10.0  # unit-length embeddings, scaled so that a mild weight decay suits both kinds of feature
 TERM_DIMENSIONS = 512
 TERM_WEIGHT = 5.0  # leave-one-set-out classification: 92.7% on the embedding alone, 94.0% at 1.5, 94.9-95.1% at 3-5

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
+from .spans import EDGE_PUNCTUATION as _STRIP
+
 __all__ = ["FILLER", "PERSONS", "memory_key", "person_named", "said_before", "without_source"]
 
-_STRIP = " \t.,;:!?\"'`\u201c\u201d\u2018\u2019"
 # Words a slot may hold that say nothing: "remember that {for me would you}"
 FILLER = re.compile(r"(?:(?:for|me|us|would|will|could|can|you|please|thanks|ok|okay|now|again)\b[\s,]*)+", re.I)
 _CONNECTIVES = re.compile(r"[\s,;-]*(?:(?:so|and|then|just|please|can|could|would|will|you)\b[\s,]*)*$", re.I)

@@ -18,7 +18,7 @@ from typing import Any
 from .. import paths
 from .commands import spelled_out
 from .fill import after_colon
-from .head import HEAD_WEIGHT, load_head
+from .head import HEAD_WEIGHT, NO_TOOL, load_head
 from .kinds import file_kinds, kind_of, sample_file
 from .lexical import TermIndex
 from .literals import Literals, extract_literals
@@ -27,7 +27,6 @@ from .specs import ToolSpec
 
 __all__ = ["NO_TOOL", "NO_TOOL_EXAMPLES", "Candidate", "Embedder", "ToolIndex"]
 
-NO_TOOL = "none"
 # Requests best answered by the model itself: conversation and general knowledge.
 NO_TOOL_EXAMPLES = (
     "hello", "hi there, how are you?", "thanks, that helps", "good morning",

@@ -263,8 +263,7 @@ def _literal_evidence(spec: ToolSpec, f: FillResult, req: _Request) -> float:
 def _quote_unused(f: FillResult, req: _Request) -> bool:
     """The request quotes words (not a path) that none of the tool's arguments holds."""
     quotes = [q for q in req.lit.quoted if q not in req.lit.paths and len(q.strip()) > 1]
-    values = [str(v) for v in f.arguments.values()]
-    return any(not any(q in v for v in values) for q in quotes)
+    return any(not _held(f, q) for q in quotes)
 
 
 PAYLOAD_WORDS = 3  # a colon's payload this long is something to act on: to write, say, remember, ask
@@ -272,10 +271,13 @@ PAYLOAD_WORDS = 3  # a colon's payload this long is something to act on: to writ
 
 def _payload_unused(f: FillResult, payload: str | None) -> bool:
     """The request's colon introduces words (``payload``) that none of the tool's arguments holds."""
-    if not payload or len(payload.split()) < PAYLOAD_WORDS:
-        return False
+    return bool(payload) and len(str(payload).split()) >= PAYLOAD_WORDS and not _held(f, str(payload), overlap=True)
+
+
+def _held(f: FillResult, words: str, *, overlap: bool = False) -> bool:
+    """An argument holds ``words``; with ``overlap``, an argument that ``words`` holds counts too."""
     values = [str(v) for v in f.arguments.values() if str(v).strip()]
-    return not any(v in payload or payload in v for v in values)
+    return any(words in v or (overlap and v in words) for v in values)
 
 
 def _is_command_line(text: str) -> bool:

@@ -28,7 +28,10 @@ from collections.abc import Iterable, Sequence
 from .lexical import stem
 from .spelling import MIN_LENGTH, one_slip
 
+EDGE_PUNCTUATION = " \t.,;:!?\"'`\u201c\u201d\u2018\u2019"  # what a span sheds at its edges
+
 __all__ = [
+    "EDGE_PUNCTUATION",
     "command_words",
     "content_span",
     "first_clause",
@@ -382,6 +385,13 @@ _NEW_CLAUSE = re.compile(
 )
 
 
+# What a file says, said before the words to look for: "any entry *mentioning* humpback", "which of my
+# log files *say* force 9", "a recipe somewhere *that uses* tonka bean", "anyone *who asked for* ranunculus"
+_SAYS = re.compile(
+    r"(?:^|\s)(?:(?:that|which|who|where)\s+)?(?:mention(?:s|ed|ing)?|contain(?:s|ed|ing)?|says?|saying|uses?"
+    r"|(?:asked|called)\s+for|refers?\s+to|referring\s+to)\s+(?!about\b)(?:the\s+(?:words?|phrase|term|string|text)\s+)?",
+    re.I,
+)
 _ASKS_BACK = re.compile(r"\s+and\s+(?:tell|show|give|let)\s+me\b", re.I)  # "@old.com *and tell me which ones*"
 _DANGLING = re.compile(r"(?:\s+(?:did|do|does|is|was|are|were|have|had|i|you))+$", re.I)
 # How the thing came up, said after it: "the locker code *I gave you*", "my accountant *a while back*".
@@ -477,6 +487,9 @@ def search_key(value: str) -> str:
     m = _NEW_CLAUSE.search(value) or _ASKS_BACK.search(value)
     if m and value[: m.start()].strip(_EDGE + " ") and not is_empty_phrase(value[: m.start()]):
         value = value[: m.start()].strip(_EDGE + " ")
+    said = list(_SAYS.finditer(value))
+    if said and value[said[-1].end() :].strip(_EDGE + " "):
+        value = value[said[-1].end() :].strip(_EDGE + " ")
     words = value.split()
     if 1 < len(words) <= SEARCH_KEY_WORDS:
         codes = [w for w in words if _CODE.fullmatch(w.strip(_EDGE))]
