@@ -197,6 +197,21 @@ def test_a_program_named_by_chance_is_not_a_command() -> None:
     assert fill_arguments(RUN, "how much disk space is free").missing == ["command"]
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("convert the page with `convert ch45.psd ch45.png`", "convert ch45.psd ch45.png"),  # backticks set it apart
+     ("run the backup script ./backup_xrays.sh", "./backup_xrays.sh"),  # the script, not the program `script`
+     ("the printer's stuck again, can you restart it with sudo systemctl restart cups", "sudo systemctl restart cups")],
+)  # fmt: skip
+def test_commands_set_apart_run_as_root_or_run_by_path(router: Router, text: str, want: str) -> None:
+    d = router.route(text)
+    assert (d.tool, d.arguments) == ("system.run", {"command": want})
+
+
+def test_a_question_about_a_command_in_backticks_is_answered(router: Router) -> None:
+    assert router.route("what does the `ls -la` command do?").tool is None
+
+
 def test_a_folder_argues_against_a_tool_that_reads_files(router: Router, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     from llmos_shell.routing.router import _shape

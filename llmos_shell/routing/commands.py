@@ -13,7 +13,7 @@ import shutil
 
 from .literals import looks_like_path
 
-__all__ = ["KNOWN_PROGRAMS", "command_in", "is_program", "spelled_out"]
+__all__ = ["KNOWN_PROGRAMS", "backticked", "command_in", "is_program", "spelled_out"]
 
 # Programs users name whether or not this machine has them. Not English words ("convert", "code",
 # "identify", "mount"): a program named like a word needs to be installed to count.
@@ -71,6 +71,8 @@ def _first_clause(command: str) -> str:
 
 # A script run by its path: "./backup_books.sh", "~/bin/deploy.sh", "scripts/build.py".
 _SCRIPT = re.compile(r"(?:\.{1,2}/|~/|/)?[\w.+/-]*[\w+-]\.(?:sh|bash|zsh|py|pl|rb)|\.{1,2}/[\w+-]+")
+_BACKTICKS = re.compile(r"`([^`]+)`")
+_SCRIPT_WORDS = frozenset({"script", "program"})
 _ARTICLES = frozenset("the a an my this that your our".split())
 _RUN_WORDS = frozenset("run running execute executing exec type typing".split())
 
@@ -81,15 +83,27 @@ def spelled_out(command: str) -> bool:
     words = command.split()
     if any(w.startswith("-") or looks_like_path(w) for w in words[1:]):
         return True
+    if len(words) > 1 and words[0] in _AS_ROOT and is_program(words[1]):
+        return True  # "sudo systemctl restart cups"
     return bool(words) and is_program(words[0]) and any(_ADDRESS.fullmatch(w) for w in words[1:])
 
 
+_AS_ROOT = frozenset({"sudo", "doas"})
 _ADDRESS = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?")  # "ping 8.8.8.8", "nc -z 10.0.0.5:22"
 
 
 # What introduces a command line after a colon: "run the command: ...", "execute this: ...".
 _COMMAND_HEAD = re.compile(r"\b(?:commands?|run|execute|exec|terminal|shell)(?:\s+(?:this|it|these))?\s*$", re.I)
 _PROGRAM_NAME = re.compile(r"[a-z][\w.+-]*")
+
+
+def backticked(text: str) -> str | None:
+    """A command line the request sets in backticks: "convert the page with `convert a.psd a.png`"."""
+    for code in _BACKTICKS.findall(text):
+        words = code.split()
+        if words and (is_program(words[0]) or _SCRIPT.fullmatch(words[0])):
+            return code.strip()
+    return None
 
 
 def command_in(value: str, *, with_arguments: bool = False) -> str | None:
@@ -99,6 +113,8 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     ``with_arguments``: only a command with an option or a path after the program counts, for
     requests without a template: "how much disk space is free" names the program ``free`` by chance.
     """
+    if not with_arguments and (code := backticked(value)):
+        return code
     head, colon, tail = value.partition(": ")
     first = tail.split()[0] if colon and head.strip() and tail.split() else ""
     if first and is_program(first):
@@ -109,6 +125,8 @@ def command_in(value: str, *, with_arguments: bool = False) -> str | None:
     for i, word in enumerate(words):
         if i > 0 and words[i - 1].lower() in _ARTICLES and word not in KNOWN_PROGRAMS:
             continue  # "the file ./notes.txt" names a file, not the program `file` ("the df command" runs df)
+        if word.lower() in _SCRIPT_WORDS and i + 1 < len(words) and _SCRIPT.fullmatch(words[i + 1].rstrip(",;?!")):
+            continue  # "run the backup script ./backup.sh" runs the script, not the program `script`
         if is_program(word.rstrip(",;")) or _SCRIPT.fullmatch(word.rstrip(",;?!")):
             command = _COMMAND_TAIL.sub("", _first_clause(" ".join(words[i:]))).rstrip(" ?!,;")
             if command.endswith(".") and not command.endswith(" ."):  # a sentence's full stop, not "du -sh ."

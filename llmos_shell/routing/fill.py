@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ToolError
-from .commands import command_in
+from .commands import backticked, command_in
 from .keys import FILLER, PERSONS, memory_key, person_named, said_before, without_source
 from .kinds import kind_pattern
 from .literals import Literals, basename, extract_literals, has_separator, inside_quotes, looks_like_path, word_spans
@@ -671,7 +671,11 @@ def fill_arguments(spec: ToolSpec, text: str, kernel: Any = None, *, literals: L
                 held = result.rejected.get(name, "").lower().split()
                 if held and held[0] in _OBJECTS:  # "show me what's in {it}", "open {it and show me}" + ./a.txt
                     del result.rejected[name]
-        elif name in GENERATED and name in required and (command := command_in(text, with_arguments=True)):
+        elif (
+            name in GENERATED
+            and name in required
+            and (command := backticked(text) or command_in(text, with_arguments=True))
+        ):
             result.arguments[name] = command
             result.sources[name] = "literal"
         elif (_type(schema) == "string" and "enum" not in schema and name in required

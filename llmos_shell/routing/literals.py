@@ -205,6 +205,8 @@ def _quoted_path(quoted: str, text: str) -> bool:
     a quoted sentence is not."""
     if len(quoted) > 80 or len(quoted.split()) > 6 or re.search(r"[,;:!?]\s", quoted):
         return False
+    if sum(bool(re.search(r"\w\.[A-Za-z]\w{0,7}$", w)) for w in quoted.split()) > 1:
+        return False  # two file names: a command line ("convert ch45.psd ch45.png"), not one path
     ext = re.search(r"\.([A-Za-z][A-Za-z0-9]{0,7})$", quoted)
     if ext:
         return ext.group(1).lower() in _EXTENSIONS

@@ -31,6 +31,7 @@ from .fill import (
 from .head import HEAD_WEIGHT
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, kind_pattern, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals, has_separator
+from .questions import is_question
 from .retrieval import NO_TOOL, Candidate, Embedder, ToolIndex
 from .spans import FOLDER_NOUN
 from .specs import ToolSpec
@@ -281,9 +282,13 @@ def _held(f: FillResult, words: str, *, overlap: bool = False) -> bool:
 
 
 def _is_command_line(text: str) -> bool:
-    """``text`` is a command line and nothing else: a program, then options or paths."""
+    """``text`` is a command line and nothing else (a program, then options or paths), or a request
+    holding one in backticks: "convert the page with `convert ch45.psd ch45.png`" (not "what does
+    `ls -la` do?")."""
     line = command_in(text)
-    return line is not None and line == text.strip() and spelled_out(line)
+    if line is None:
+        return False
+    return (line == text.strip() and spelled_out(line)) or (f"`{line}`" in text and not is_question(text))
 
 
 def _wrong_shape(spec: ToolSpec, name: str, value: Any, text: str = "") -> bool:
