@@ -208,6 +208,23 @@ def test_commands_set_apart_run_as_root_or_run_by_path(router: Router, text: str
     assert (d.tool, d.arguments) == ("system.run", {"command": want})
 
 
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [("make a file notes.txt saying Pick up milk. Call Dad: about the car.", "Pick up milk. Call Dad: about the car"),
+     ("write a file at /tmp/a.txt that says This room is booked until noon.", "This room is booked until noon"),
+     ("create todo.md and put in it buy stamps, post the letter, call the bank",
+      "buy stamps, post the letter, call the bank"),
+     ("create sessions.csv containing just the header line date,name,paid", "date,name,paid"),
+     ("write a file saying hello world to notes.txt", "hello world"),
+     # a "containing" inside a colon's payload is part of the words
+     ("write this to log.txt: 14 May - an email containing one address, fixed", "14 May - an email containing one "
+                                                                                   "address, fixed")],
+)  # fmt: skip
+def test_what_a_verb_of_saying_introduces_is_written_whole(router: Router, text: str, want: str) -> None:
+    d = router.route(text)
+    assert d.tool == "files.write" and d.arguments["content"] == want
+
+
 def test_a_question_about_a_command_in_backticks_is_answered(router: Router) -> None:
     assert router.route("what does the `ls -la` command do?").tool is None
 

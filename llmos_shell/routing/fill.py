@@ -789,6 +789,14 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
     """Last passes over the filled arguments: what a value said around itself that is no part of it
     (the file it goes in, "out loud so ..."), a name's start and ending as one pattern, and an
     "if" question asked directly."""
+    for name in CONTENT_NAMES:  # "a file notes.txt saying {Pick up milk. Call Dad: about the car.}"
+        value, said = result.arguments.get(name), _SAYING.search(text)
+        colon = text.find(": ") if after_colon(text) else -1
+        if said and 0 <= colon < said.start():  # "... to log.txt: an email *containing* one address": the words
+            said = None
+        if isinstance(value, str) and value not in lit.quoted and said and (rest := _strip(said["rest"])) != value:
+            if value in rest or rest in value:
+                result.arguments[name] = rest
     held = [str(v) for n, v in result.arguments.items() if spec.is_path(n)]
     for name, value in list(result.arguments.items()):  # "put restock: gel, dressings {in restock.txt}"
         if spec.is_path(name) or name == "question" or not isinstance(value, str) or value in lit.quoted:
@@ -834,6 +842,17 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
 # What a command slot holds when it describes a command: "the command {to check disk space}", "how to run
 # {a Stata do-file from the command line}"
 _NOT_COMMANDS = frozenset({"to", "for", "a", "an"})
+
+
+# Text written out whole (not a key to look up): what a verb of saying introduces runs to the end of
+# the request, sentences, colons and all: "a file menu.txt *that reads* Soup: tomato. Main: fish."
+CONTENT_NAMES = ("content",)
+_SAYING = re.compile(
+    r"\b(?:(?:that|which)\s+(?:says|reads)|saying|reading|containing|with\s+the\s+(?:text|words|line)"
+    r"|put\s+in\s+it|write\s+in\s+it)(?:\s+just)?(?:\s+(?:the|a|this)\s+(?:[\w-]+\s+)?(?:text|words?|line|phrase|sentence))?"
+    r"\s*:?\s+(?P<rest>\S.*)$",
+    re.I | re.S,
+)
 
 
 # Parameters whose value the model composes rather than copies (still validated, still policed).
