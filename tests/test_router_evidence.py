@@ -844,3 +844,16 @@ def test_a_question_told_with_if_about_an_image_is_asked_directly() -> None:
     describe = tool_spec("vision.describe", {"path": "", "question": ""}, ["path"], ("describe {path}",))
     f = fill_arguments(describe, "look at deck.jpg and tell me if there's any rot near the posts")
     assert f.arguments == {"path": "deck.jpg", "question": "is there any rot near the posts"}
+
+
+def test_a_file_name_with_spaces_on_disk_is_taken_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmos_shell.routing.literals import extract_literals
+
+    monkeypatch.chdir(tmp_path)
+    assert extract_literals("describe holiday pic.jpg").paths == ["pic.jpg"]  # nothing on disk: as written
+    (tmp_path / "holiday pic.jpg").write_bytes(b"")
+    (tmp_path / "memo from Tom.m4a").write_bytes(b"")
+    assert extract_literals("describe holiday pic.jpg").paths == ["holiday pic.jpg"]
+    assert extract_literals("could you listen to memo from Tom.m4a and tell me what it says").paths == [
+        "memo from Tom.m4a"
+    ]

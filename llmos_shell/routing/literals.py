@@ -107,6 +107,7 @@ def extract_literals(text: str) -> Literals:
     spaced += [m.group(1) for m in _NAMED_SPACED.finditer(rest) if m.group(1).split()[0].lower() not in _NOT_NAMES]
     spaced += [m.group(1) for m in _TITLED_FOLDER.finditer(rest)]
     spaced += _spaced_paths(rest, lit.paths)
+    spaced += _existing_with_words_before(rest, lit.paths)
     # longest first: "add 'IRS Pub 535.pdf' to the library", "a file named phone numbers.txt"
     for name in sorted(spaced, key=len, reverse=True):
         if any(name in p for p in lit.paths if " " in p):
@@ -190,6 +191,27 @@ def _spaced_paths(text: str, paths: list[str]) -> list[str]:
 def _extension(word: str) -> bool:
     m = re.search(r"\.([A-Za-z][A-Za-z0-9]{0,7})$", word)
     return m is not None and m.group(1).lower() in _EXTENSIONS
+
+
+MAX_WORDS_BEFORE = 3
+
+
+def _existing_with_words_before(text: str, paths: list[str]) -> list[str]:
+    """A file name that does not exist here, but does with the words said before it: "describe
+    holiday pic.jpg", "listen to memo from Tom.m4a" when ``holiday pic.jpg`` or ``memo from Tom.m4a``
+    is on disk (the longest such name; without one on disk, the name as written)."""
+    found = []
+    for path in paths:
+        if " " in path or not _extension(basename(path)) or _exists(path):
+            continue
+        m = re.search(r"((?:[^\s/\\\"'`]+\s+){1," + str(MAX_WORDS_BEFORE) + r"})" + re.escape(path), text)
+        words = m.group(1).split() if m else []
+        for n in range(len(words), 0, -1):
+            name = " ".join(words[-n:]) + " " + path
+            if _exists(name):
+                found.append(name)
+                break
+    return found
 
 
 def _exists(path: str) -> bool:
