@@ -80,6 +80,9 @@ HELDOUT10 = ROOT / "benchmarks" / "data" / "intents_heldout10.jsonl"
 HELDOUT11 = ROOT / "benchmarks" / "data" / "intents_heldout11.jsonl"
 HELDOUT12 = ROOT / "benchmarks" / "data" / "intents_heldout12.jsonl"
 HELDOUT13 = ROOT / "benchmarks" / "data" / "intents_heldout13.jsonl"
+# A fourteenth and a fifteenth, written at the same time as dev 17 and dev 18 by four more writers.
+HELDOUT14 = ROOT / "benchmarks" / "data" / "intents_heldout14.jsonl"
+HELDOUT15 = ROOT / "benchmarks" / "data" / "intents_heldout15.jsonl"
 # Validation sets: sealed like the held-out sets (totals only), scored to choose among variants of
 # the router, which makes them weaker evidence than a held-out set scored once.
 VAL1 = ROOT / "benchmarks" / "data" / "intents_val1.jsonl"
@@ -101,6 +104,8 @@ DEV13 = ROOT / "benchmarks" / "data" / "intents_dev13.jsonl"  # written with dev
 DEV14 = ROOT / "benchmarks" / "data" / "intents_dev14.jsonl"
 DEV15 = ROOT / "benchmarks" / "data" / "intents_dev15.jsonl"  # written with dev 16 and held-out 6/7, new mixes
 DEV16 = ROOT / "benchmarks" / "data" / "intents_dev16.jsonl"
+DEV17 = ROOT / "benchmarks" / "data" / "intents_dev17.jsonl"  # written with dev 18 and held-out 14/15, new mixes
+DEV18 = ROOT / "benchmarks" / "data" / "intents_dev18.jsonl"
 # key in router.json, title, file
 INTENT_SETS = (
     ("intents", "Intents (read while tuning)", INTENTS),
@@ -119,6 +124,8 @@ INTENT_SETS = (
     ("dev14", "Fourteenth development set (written blind, read while tuning)", DEV14),
     ("dev15", "Fifteenth development set (written blind, read while tuning)", DEV15),
     ("dev16", "Sixteenth development set (written blind, read while tuning)", DEV16),
+    ("dev17", "Seventeenth development set (written blind, read while tuning)", DEV17),
+    ("dev18", "Eighteenth development set (written blind, read while tuning)", DEV18),
     ("heldout", "Held-out intents (never read)", HELDOUT),
     ("heldout2", "Second held-out set (never read)", HELDOUT2),
     ("heldout3", "Third held-out set (miss list shown once, after round ten)", HELDOUT3),
@@ -134,12 +141,14 @@ INTENT_SETS = (
     ("heldout11", "Eleventh held-out set (never read)", HELDOUT11),
     ("heldout12", "Twelfth held-out set (never read)", HELDOUT12),
     ("heldout13", "Thirteenth held-out set (never read)", HELDOUT13),
+    ("heldout14", "Fourteenth held-out set (never read)", HELDOUT14),
+    ("heldout15", "Fifteenth held-out set (never read)", HELDOUT15),
 )
 # Sets whose misses are never printed (not even with -v) nor stored in router.json: reading them
 # would make them development sets.
 SEALED = frozenset(
     {"heldout", "heldout2", "heldout6", "heldout7", "heldout8", "heldout9", "val1", "val2"}
-    | {f"heldout{n}" for n in range(10, 14)}
+    | {f"heldout{n}" for n in range(10, 16)}
 )
 BFCL = Path(os.environ.get("LLMOS_BFCL_DIR", "/work/shared/bench/bfcl"))
 OUT_JSON = ROOT / "docs" / "benchmarks" / "router.json"

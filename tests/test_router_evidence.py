@@ -857,3 +857,26 @@ def test_a_file_name_with_spaces_on_disk_is_taken_whole(tmp_path: Path, monkeypa
     assert extract_literals("could you listen to memo from Tom.m4a and tell me what it says").paths == [
         "memo from Tom.m4a"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "arguments"),
+    [("run git pull in the quotes repo", "system.run", {"command": "git pull"}),
+     ("please erase my exam date from your memory, it was postponed", "memory.forget", {"query": "my exam date"}),
+     ("say thank you come again in voice", "speech.speak", {"text": "thank you come again"}),
+     ("make new file closed.txt, write inside: Closed Jan 28 to Feb 1. Sorry.", "files.write",
+      {"path": "closed.txt", "content": "Closed Jan 28 to Feb 1. Sorry"}),
+     ("put it at labels/t7.txt and it should just say Tomme, aged 90 days", "files.write",
+      {"path": "labels/t7.txt", "content": "Tomme, aged 90 days"}),
+     ("per the scope doc is 10.0.5.0/24 in scope", "retrieval.ask", {"question": "is 10.0.5.0/24 in scope"}),
+     ("whats the minimum TOEFL score per the admissions docs", "retrieval.ask",
+      {"question": "whats the minimum TOEFL score"}),
+     ("what colours dominate cover_thumb.jpg", "vision.describe",
+      {"path": "cover_thumb.jpg", "question": "what colours dominate"}),
+     ("look at still_04.png and tell me what the floor surface is, I need to match the footsteps", "vision.describe",
+      {"path": "still_04.png", "question": "what the floor surface is"})],
+)  # fmt: skip
+def test_words_around_an_argument_that_are_no_part_of_it(router: Router, text: str, tool: str,
+                                                         arguments: dict[str, str]) -> None:  # fmt: skip
+    d = router.route(text)
+    assert (d.tool, d.arguments) == (tool, arguments)

@@ -20,7 +20,7 @@ __all__ = ["KNOWN_PROGRAMS", "backticked", "command_in", "is_program", "spelled_
 KNOWN_PROGRAMS = frozenset(
     "ping ping6 traceroute tracepath mtr nslookup dig whois ifconfig iwconfig nmcli netstat ip arp tcpdump nmap "
     "curl wget ssh scp sftp rsync telnet ncat openssl gpg ssh-keygen "
-    "ffmpeg ffprobe ffplay sox exiftool magick pandoc pdftotext pdfinfo qpdf tesseract espeak-ng "
+    "ffmpeg ffprobe ffplay sox exiftool magick mogrify pandoc pdftotext pdfinfo qpdf tesseract espeak-ng "
     "docker podman docker-compose kubectl helm minikube terraform ansible vagrant "
     "systemctl journalctl crontab ufw iptables certbot nginx apachectl sudo doas "
     "apt apt-get apt-cache dpkg dnf yum rpm pacman zypper flatpak brew "
@@ -48,7 +48,7 @@ _COMMAND_TAIL = re.compile(
     r"|\s+(?:and|then)\s+(?:tell|show|give|let)\s+me\b.*|\s+and\s+(?:confirm|make\s+sure|report)\b.*|\s+to\s+(?:see|check|find\s+out|show\s+me)\b.*"
     r"|\s+[-\u2013\u2014]\s+(?:run|do|execute|try)\b.*|,?\s+(?:please|pls|thanks|thank\s+you|now)"
     r"|\s+for\s+me|\s+(?:so|because|since|cause)\s+(?:that\s+)?(?:i|we|you|it)\b.*"
-    r"|\s+(?:in|inside)\s+(?:this|the\s+current|the|my)\s+(?:folder|directory|dir|repo|repository|project)"
+    r"|\s+(?:in|inside)\s+(?:this|the\s+current|the|my|our)\s+(?:[\w.-]+\s+)?(?:folder|directory|dir|repo|repository|project)"
     r"|\s+command)+[\s.!?]*$",
     re.I,
 )

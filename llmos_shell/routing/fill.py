@@ -539,10 +539,11 @@ def name_part(text: str) -> str | None:
     return (f"{word}*{ends[1] if ends else ''}") if starts else f"*{word}*"
 
 
-_SAID_ALOUD = re.compile(r"\b(?:out\s+loud|aloud)\b", re.I)
+_SAID_ALOUD = re.compile(r"\b(?:out\s+loud|aloud|in\s+(?:a\s+|your\s+)?voice)\b", re.I)
 # "out loud" (or "out lowd") ending the words to say, with what it is for: "... out loud so my student can hear it"
 _ALOUD_TAIL = re.compile(
-    r"\s+(?:out\s+lo[uw]{1,2}d|aloud)\b(?:\s+(?:so|for|because|please|to)\b.*)?[.!?]*$", re.I | re.S
+    r"\s+(?:out\s+lo[uw]{1,2}d|aloud|(?:in|with)\s+(?:a\s+|your\s+)?voice)\b(?:\s+(?:so|for|because|please|to)\b.*)?[.!?]*$",
+    re.I | re.S,
 )
 _AND_ENDS = re.compile(r"\s*,?\s*and\s+(?:that\s+)?(?:end|ends|ending)\s+(?:in|with)\s+(\.?\w+)", re.I)
 
@@ -794,6 +795,9 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
         colon = text.find(": ") if after_colon(text) else -1
         if said and 0 <= colon < said.start():  # "... to log.txt: an email *containing* one address": the words
             said = None
+        if said and name in spec.required and name not in result.arguments and not looks_like_path(said["rest"]):
+            value = result.arguments[name] = _strip(said["rest"])  # "put it at t7.txt and it should just say ..."
+            result.sources[name] = "span"
         if isinstance(value, str) and value not in lit.quoted and said and (rest := _strip(said["rest"])) != value:
             if value in rest or rest in value:
                 result.arguments[name] = rest
@@ -815,6 +819,8 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
                 # "pronounce the word {heteroskedasticity}, I never get it right": the word alone
                 word = re.match(r"[\w'-]+", cut)
                 named = word and re.search(r"\bthe\s+word\s+" + re.escape(word[0]) + r"\b", text, re.I)
+                if re.search(re.escape(cut) + r"\s+(?:a\s+|your\s+)?voice\b", text, re.I):
+                    cut = re.sub(r"\s+(?:in|with)$", "", cut)  # "say thank you come again {in} voice"
                 result.arguments[name] = word[0] if named and word else cut if cut.strip() else value
     for name in PATTERN_NAMES:  # "starting with FA_ and ending in .xml": FA_*.xml, not *.xml alone
         given, part = result.arguments.get(name), name_part(text)
@@ -830,6 +836,11 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
         if filler and (before := said_before(text, m.group(1))):
             result.arguments[m.group(2)] = before
     asked = result.arguments.get("question")
+    if isinstance(asked, str) and asked not in lit.quoted and held:  # a question asked of a file
+        for path in held:  # "what colours dominate {cover_thumb.jpg}" asks of the picture, not its name
+            asked = re.sub(r"(?<![\s,](?:in|of|on|at))\s+" + re.escape(path) + r"$", "", asked) or asked
+        # "what the floor surface is{, I need to match the footsteps to it}": the reason is no part of it
+        result.arguments["question"] = asked = _REASON_AFTER.split(asked, maxsplit=1)[0] or asked
     if isinstance(asked, str) and asked not in lit.quoted:
         asked = without_source(asked)  # "what does the spec *I uploaded* say about surds"
         result.arguments["question"] = asked_directly(asked)  # "tell me if there's rust": "is there rust"
@@ -844,12 +855,13 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
 _NOT_COMMANDS = frozenset({"to", "for", "a", "an"})
 
 
+_REASON_AFTER = re.compile(r",\s+(?=(?:i|we)(?:'m|'ve|\s+(?:need|want|have|am|was|think|guess|hope))\b)", re.I)
 # Text written out whole (not a key to look up): what a verb of saying introduces runs to the end of
 # the request, sentences, colons and all: "a file menu.txt *that reads* Soup: tomato. Main: fish."
 CONTENT_NAMES = ("content",)
 _SAYING = re.compile(
     r"\b(?:(?:that|which)\s+(?:says|reads)|saying|reading|containing|with\s+the\s+(?:text|words|line)"
-    r"|put\s+in\s+it|write\s+in\s+it)(?:\s+just)?(?:\s+(?:the|a|this)\s+(?:[\w-]+\s+)?(?:text|words?|line|phrase|sentence))?"
+    r"|put\s+in\s+it|write\s+(?:in\s+it|inside)|(?:should|will|must)\s+(?:just\s+|only\s+)?say)(?:\s+just)?(?:\s+(?:the|a|this)\s+(?:[\w-]+\s+)?(?:text|words?|line|phrase|sentence))?"
     r"\s*:?\s+(?P<rest>\S.*)$",
     re.I | re.S,
 )

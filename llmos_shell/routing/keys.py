@@ -9,7 +9,7 @@ import re
 
 from .spans import EDGE_PUNCTUATION as _STRIP
 
-__all__ = ["FILLER", "PERSONS", "memory_key", "person_named", "said_before", "without_source"]
+__all__ = ["FILLER", "PERSONS", "SOURCE_NOUNS", "memory_key", "person_named", "said_before", "without_source"]
 
 # Words a slot may hold that say nothing: "remember that {for me would you}"
 FILLER = re.compile(r"(?:(?:for|me|us|would|will|could|can|you|please|thanks|ok|okay|now|again)\b[\s,]*)+", re.I)
@@ -30,7 +30,28 @@ def said_before(text: str, words: str) -> str | None:
 def without_source(question: str) -> str:
     """A document question without where its documents came from: "what does the spec *I uploaded*
     say about surds", "what torque does the manual *in my library* give"."""
-    return _OF_MY_LIBRARY.sub("", question)
+    return _BY_THE_SOURCE.sub("", _OF_MY_LIBRARY.sub("", question)).strip() or question
+
+
+# The documents a question names, in kinds of document people keep
+SOURCE_NOUNS = (
+    r"(?:docs?|documents?|documentation|manuals?|notes|handbooks?|guides?|polic(?:y|ies)|files|textbooks?|bylaws"
+    r"|contracts?|papers|sops?|reports?|specs?|references?|leases?|agreements?|books?|pdfs?|slides|minutes|records"
+    r"|readings?|sources?|wiki|runbooks?|monographs?|codes?|regs|regulations|rules|drafts|library|knowledge\s+base)"
+)
+# Which documents to go by, said before or after the question: "*per the scope doc* is 10.0.5.0/24 in
+# scope", "*based upon my memoir drafts,* in what year ...", "the minimum TOEFL score *per the admissions docs*"
+_BY_THE_SOURCE = re.compile(
+    r"^(?:(?:according\s+)?to|per|based\s+(?:on|upon)|going\s+by)\s+(?:the|my|our|those|these|this|your)\s+"
+    r"(?:[\w'-]+\s+){0,3}?" + SOURCE_NOUNS + r"\b[,:]?\s+"
+    # ... with its first word taken for a command word: "(per) the scope doc is ...", "(based) upon my drafts, ..."
+    r"|^(?:(?:upon|on|by)\s+)?(?:the|my|our|those|these|this|your)\s+(?:[\w'-]+\s+){0,3}?"
+    + SOURCE_NOUNS
+    + r"(?:,\s+|\s+(?=(?:is|are|does|do|did|can|what|how|when|which|who|where|in\s+what)\b))"
+    r"|\s+(?:according\s+to|per|based\s+(?:on|upon)|going\s+by)\s+(?:the|my|our|those|these|this|your)\s+"
+    r"(?:[\w'-]+\s+){0,3}?" + SOURCE_NOUNS + r"\s*$",
+    re.I,
+)
 
 
 # What a question says of where its documents came from: "what does the spec *I uploaded* say about surds"
@@ -72,7 +93,16 @@ def memory_key(key: str, text: str) -> str:
         key = person_named(text) or key
     if re.search(r"\bwith\s+you\b", text, re.I):  # "did I save the night number {with} you?"
         key = re.sub(r"\s+with$", "", key)
+    key = _IN_MEMORY.sub("", key) or key  # "erase my exam date *from your memory*"
     return _TOLD_YOU.sub("", key) or key
+
+
+# Where a fact is kept, said beside it: "erase *from your memory* my old address", "my exam date *from your memory*"
+_IN_MEMORY = re.compile(
+    r"^(?:from|in|out\s+of)\s+(?:your|the|ur)\s+memor(?:y|ies)\s+"
+    r"|\s+(?:from|in|out\s+of)\s+(?:your|the|ur)\s+memor(?:y|ies)$",
+    re.I,
+)
 
 
 PERSONS = frozenset({"him", "her", "he", "she"})

@@ -29,6 +29,7 @@ from .fill import (
     template_coverage,
 )
 from .head import HEAD_WEIGHT
+from .keys import SOURCE_NOUNS
 from .kinds import MEDIA_KINDS, TEXT_KINDS, file_kinds, kind_of, kind_pattern, same_family
 from .literals import WELL_KNOWN_NAMES, Literals, basename, extract_literals, has_separator
 from .questions import is_question
@@ -137,9 +138,7 @@ _FILES_NOUN = re.compile(
 # Words that send a question to the user's own documents: "my notes", "the manual", "according to".
 _NAMES_A_SOURCE = re.compile(
     r"\b(?:according\s+to|based\s+on|going\s+by|indexed|ingested)\b"
-    r"|\b(?:my|our|the|these|those)\s+(?:[\w'-]+\s+){0,3}?(?:docs?|documents?|documentation|manuals?|notes|handbooks?"
-    r"|guides?|polic(?:y|ies)|files|textbooks?|bylaws|contracts?|papers|sops?|reports?|specs?|references?|leases?"
-    r"|agreements?|books?|pdfs?|slides|minutes|records|readings?|sources?|wiki|runbooks?|monographs?|codes?|library|knowledge\s+base)\b",
+    r"|\b(?:my|our|the|these|those)\s+(?:[\w'-]+\s+){0,3}?" + SOURCE_NOUNS + r"\b",
     re.I,
 )
 _WH_QUESTION = re.compile(r"\s*(?:what|which|who|whose|where|when|why|how)\b", re.I)
@@ -282,13 +281,15 @@ def _held(f: FillResult, words: str, *, overlap: bool = False) -> bool:
 
 
 def _is_command_line(text: str) -> bool:
-    """``text`` is a command line and nothing else (a program, then options or paths), or a request
-    holding one in backticks: "convert the page with `convert ch45.psd ch45.png`" (not "what does
-    `ls -la` do?")."""
+    """``text`` is a command line and nothing else (a program, then options or paths), or ends with
+    one after a colon ("... with imagemagick: mogrify -format jpg *.png"), or holds one in
+    backticks: "convert the page with `convert ch45.psd ch45.png`" (not "what does `ls -la` do?")."""
     line = command_in(text)
     if line is None:
         return False
-    return (line == text.strip() and spelled_out(line)) or (f"`{line}`" in text and not is_question(text))
+    if line == text.strip() or text.rstrip(" .!").endswith(": " + line):
+        return spelled_out(line)
+    return f"`{line}`" in text and not is_question(text)
 
 
 def _wrong_shape(spec: ToolSpec, name: str, value: Any, text: str = "") -> bool:
