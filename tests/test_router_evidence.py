@@ -874,7 +874,11 @@ def test_a_file_name_with_spaces_on_disk_is_taken_whole(tmp_path: Path, monkeypa
      ("what colours dominate cover_thumb.jpg", "vision.describe",
       {"path": "cover_thumb.jpg", "question": "what colours dominate"}),
      ("look at still_04.png and tell me what the floor surface is, I need to match the footsteps", "vision.describe",
-      {"path": "still_04.png", "question": "what the floor surface is"})],
+      {"path": "still_04.png", "question": "what the floor surface is"}),
+     # a folder named after the word "folder": a name with a digit or an underscore, not a preposition before it
+     ('search for "return to play" in the folder rehab_plans', "files.search",
+      {"text": "return to play", "directory": "rehab_plans"}),
+     ("what file is inside folder salon_2024 ?", "files.list", {"path": "salon_2024"})],
 )  # fmt: skip
 def test_words_around_an_argument_that_are_no_part_of_it(router: Router, text: str, tool: str,
                                                          arguments: dict[str, str]) -> None:  # fmt: skip

@@ -340,7 +340,7 @@ def _after_dash(text: str) -> str | None:
 _NOT_FOLDER_NAMES = frozenset(
     "the a an this that my your our its their which what whose current same parent new any some every each one "
     "whole entire root home working project source where called named with to for in of on at and or is files file "
-    "it them there here everything".split()
+    "it them there here everything inside into under within from across through by".split()
 )
 
 
@@ -363,7 +363,8 @@ def _called_folders(text: str, used: set[str]) -> list[str]:
     words = text.split()
     for before, word in itertools.pairwise(words):  # "the config directory", "the folder Manuals"
         after = word.strip(_STRIP)  # after the noun, a name must look like one: "the folder Manuals", not "listing"
-        named_after = after[:1].isupper() or looks_like_path(after) or re.search(r"\d", after) is not None
+        # "the folder Manuals", "folder salon_2024", "the folder rehab_plans"
+        named_after = after[:1].isupper() or looks_like_path(after) or re.search(r"[\d_]", after) is not None
         for noun, name in ((word, before.strip(_STRIP)), *(((before, after),) if named_after else ())):
             if (noun.strip(_STRIP).lower() in FOLDER_WORDS and re.fullmatch(r"[\w.~+-]*[^\W_][\w.~+-]*", name)
                     and name.lower() not in _NOT_FOLDER_NAMES and name.lower() not in FOLDER_WORDS
