@@ -791,17 +791,15 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
     """Last passes over the filled arguments: what a value said around itself that is no part of it
     (the file it goes in, "out loud so ..."), a name's start and ending as one pattern, and an
     "if" question asked directly."""
+    said = _content_said(text)
     for name in CONTENT_NAMES:  # "a file notes.txt saying {Pick up milk. Call Dad: about the car.}"
-        value, said = result.arguments.get(name), _SAYING.search(text)
-        colon = text.find(": ") if after_colon(text) else -1
-        if said and 0 <= colon < said.start():  # "... to log.txt: an email *containing* one address": the words
-            said = None
-        if said and name in spec.required and name not in result.arguments and not looks_like_path(said["rest"]):
-            value = result.arguments[name] = _strip(said["rest"])  # "put it at t7.txt and it should just say ..."
-            result.sources[name] = "span"
-        if isinstance(value, str) and value not in lit.quoted and said and (rest := _strip(said["rest"])) != value:
-            if value in rest or rest in value:
-                result.arguments[name] = rest
+        value = result.arguments.get(name)
+        if said is None or said == value or value in lit.quoted:
+            continue
+        if value is None and name in spec.required and not looks_like_path(said):
+            result.arguments[name], result.sources[name] = said, "span"  # "put it at t7.txt and it should just say ..."
+        elif isinstance(value, str) and (value in said or said in value):
+            result.arguments[name] = said
     held = [str(v) for n, v in result.arguments.items() if spec.is_path(n)]
     for name, value in list(result.arguments.items()):  # "put restock: gel, dressings {in restock.txt}"
         if spec.is_path(name) or name == "question" or not isinstance(value, str) or value in lit.quoted:
@@ -856,16 +854,26 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
 _NOT_COMMANDS = frozenset({"to", "for", "a", "an"})
 
 
+# Why the user asks, said after a question about a file: "what the floor surface is*, I need to match ...*"
 _REASON_AFTER = re.compile(r",\s+(?=(?:i|we)(?:'m|'ve|\s+(?:need|want|have|am|was|think|guess|hope))\b)", re.I)
 # Text written out whole (not a key to look up): what a verb of saying introduces runs to the end of
 # the request, sentences, colons and all: "a file menu.txt *that reads* Soup: tomato. Main: fish."
 CONTENT_NAMES = ("content",)
 _SAYING = re.compile(
     r"\b(?:(?:that|which)\s+(?:says|reads)|saying|reading|containing|with\s+the\s+(?:text|words|line)"
-    r"|put\s+in\s+it|write\s+(?:in\s+it|inside)|(?:should|will|must)\s+(?:just\s+|only\s+)?say)(?:\s+just)?(?:\s+(?:the|a|this)\s+(?:[\w-]+\s+)?(?:text|words?|line|phrase|sentence))?"
+    r"|put\s+in\s+it|write\s+(?:in\s+it|inside)|(?:should|will|must)\s+(?:just\s+|only\s+)?say)"
+    r"(?:\s+just)?(?:\s+(?:the|a|this)\s+(?:[\w-]+\s+)?(?:text|words?|line|phrase|sentence))?"  # "just the header line"
     r"\s*:?\s+(?P<rest>\S.*)$",
     re.I | re.S,
 )
+
+
+def _content_said(text: str) -> str | None:
+    """What a verb of saying introduces, to the end of the request; None when no verb does, or when
+    the verb is a part of a colon's payload ("... to log.txt: an email *containing* one address")."""
+    said = _SAYING.search(text)
+    colon = text.find(": ") if after_colon(text) else -1
+    return _strip(said["rest"]) if said and not 0 <= colon < said.start() else None
 
 
 # Parameters whose value the model composes rather than copies (still validated, still policed).
