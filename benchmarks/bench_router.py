@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_router.py                  # everything, full BFCL (about 1 hour)
     .venv/bin/python benchmarks/bench_router.py --quick          # under 5 minutes
     .venv/bin/python benchmarks/bench_router.py --bfcl-limit 50  # first 50 lines of each BFCL category
-    .venv/bin/python benchmarks/bench_router.py --intents-only --no-model  # router alone, about two minutes
+    .venv/bin/python benchmarks/bench_router.py --intents-only --no-model  # router alone, about three minutes
     .venv/bin/python benchmarks/bench_router.py --sets heldout3,heldout4 --skip-bfcl --skip-latency
 
 The whole run takes well over an hour on 2 cores. Results are written after every section
