@@ -199,17 +199,6 @@ def test_a_program_named_by_chance_is_not_a_command() -> None:
 
 @pytest.mark.parametrize(
     ("text", "want"),
-    [("convert the page with `convert ch45.psd ch45.png`", "convert ch45.psd ch45.png"),  # backticks set it apart
-     ("run the backup script ./backup_xrays.sh", "./backup_xrays.sh"),  # the script, not the program `script`
-     ("the printer's stuck again, can you restart it with sudo systemctl restart cups", "sudo systemctl restart cups")],
-)  # fmt: skip
-def test_commands_set_apart_run_as_root_or_run_by_path(router: Router, text: str, want: str) -> None:
-    d = router.route(text)
-    assert (d.tool, d.arguments) == ("system.run", {"command": want})
-
-
-@pytest.mark.parametrize(
-    ("text", "want"),
     [("make a file notes.txt saying Pick up milk. Call Dad: about the car.", "Pick up milk. Call Dad: about the car"),
      ("write a file at /tmp/a.txt that says This room is booked until noon.", "This room is booked until noon"),
      ("create todo.md and put in it buy stamps, post the letter, call the bank",
@@ -857,30 +846,3 @@ def test_a_file_name_with_spaces_on_disk_is_taken_whole(tmp_path: Path, monkeypa
     assert extract_literals("could you listen to memo from Tom.m4a and tell me what it says").paths == [
         "memo from Tom.m4a"
     ]
-
-
-@pytest.mark.parametrize(
-    ("text", "tool", "arguments"),
-    [("run git pull in the quotes repo", "system.run", {"command": "git pull"}),
-     ("please erase my exam date from your memory, it was postponed", "memory.forget", {"query": "my exam date"}),
-     ("say thank you come again in voice", "speech.speak", {"text": "thank you come again"}),
-     ("make new file closed.txt, write inside: Closed Jan 28 to Feb 1. Sorry.", "files.write",
-      {"path": "closed.txt", "content": "Closed Jan 28 to Feb 1. Sorry"}),
-     ("put it at labels/t7.txt and it should just say Tomme, aged 90 days", "files.write",
-      {"path": "labels/t7.txt", "content": "Tomme, aged 90 days"}),
-     ("per the scope doc is 10.0.5.0/24 in scope", "retrieval.ask", {"question": "is 10.0.5.0/24 in scope"}),
-     ("whats the minimum TOEFL score per the admissions docs", "retrieval.ask",
-      {"question": "whats the minimum TOEFL score"}),
-     ("what colours dominate cover_thumb.jpg", "vision.describe",
-      {"path": "cover_thumb.jpg", "question": "what colours dominate"}),
-     ("look at still_04.png and tell me what the floor surface is, I need to match the footsteps", "vision.describe",
-      {"path": "still_04.png", "question": "what the floor surface is"}),
-     # a folder named after the word "folder": a name with a digit or an underscore, not a preposition before it
-     ('search for "return to play" in the folder rehab_plans', "files.search",
-      {"text": "return to play", "directory": "rehab_plans"}),
-     ("what file is inside folder salon_2024 ?", "files.list", {"path": "salon_2024"})],
-)  # fmt: skip
-def test_words_around_an_argument_that_are_no_part_of_it(router: Router, text: str, tool: str,
-                                                         arguments: dict[str, str]) -> None:  # fmt: skip
-    d = router.route(text)
-    assert (d.tool, d.arguments) == (tool, arguments)

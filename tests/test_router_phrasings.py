@@ -350,6 +350,30 @@ def test_a_spaced_name_starts_with_no_pronoun_and_a_folder_slot_takes_a_joined_n
         ("is the hashtag #SpringSale used anywhere in ./posts", "files.search",
          {"directory": "./posts", "text": "#SpringSale"}),
         ("do you remember what I'm allergic to?", "memory.recall", {"query": "what I'm allergic to"}),
+        # a command set apart: in backticks, run as root, a script run by its path, a folder to run it in
+        ("convert the page with `convert ch45.psd ch45.png`", "system.run", {"command": "convert ch45.psd ch45.png"}),
+        ("run the backup script ./backup_xrays.sh", "system.run", {"command": "./backup_xrays.sh"}),
+        ("the printer's stuck again, can you restart it with sudo systemctl restart cups", "system.run",
+         {"command": "sudo systemctl restart cups"}),
+        ("run git pull in the quotes repo", "system.run", {"command": "git pull"}),
+        # words around an argument that are no part of it
+        ("please erase my exam date from your memory, it was postponed", "memory.forget", {"query": "my exam date"}),
+        ("say thank you come again in voice", "speech.speak", {"text": "thank you come again"}),
+        ("make new file closed.txt, write inside: Closed Jan 28 to Feb 1. Sorry.", "files.write",
+         {"path": "closed.txt", "content": "Closed Jan 28 to Feb 1. Sorry"}),
+        ("put it at labels/t7.txt and it should just say Tomme, aged 90 days", "files.write",
+         {"path": "labels/t7.txt", "content": "Tomme, aged 90 days"}),
+        ("per the scope doc is 10.0.5.0/24 in scope", "retrieval.ask", {"question": "is 10.0.5.0/24 in scope"}),
+        ("whats the minimum TOEFL score per the admissions docs", "retrieval.ask",
+         {"question": "whats the minimum TOEFL score"}),
+        ("what colours dominate cover_thumb.jpg", "vision.describe",
+         {"path": "cover_thumb.jpg", "question": "what colours dominate"}),
+        ("look at still_04.png and tell me what the floor surface is, I need to match the footsteps", "vision.describe",
+         {"path": "still_04.png", "question": "what the floor surface is"}),
+        # a folder named after the word "folder": a name with a digit or an underscore, not a preposition before it
+        ('search for "return to play" in the folder rehab_plans', "files.search",
+         {"text": "return to play", "directory": "rehab_plans"}),
+        ("what file is inside folder salon_2024 ?", "files.list", {"path": "salon_2024"}),
     ],
 )  # fmt: skip
 def test_requests_said_in_many_ways(router: Router, text: str, tool: str | None, args: dict) -> None:

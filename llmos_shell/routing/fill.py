@@ -791,7 +791,7 @@ def _tidy(spec: ToolSpec, text: str, lit: Literals, result: FillResult) -> None:
     """Last passes over the filled arguments: what a value said around itself that is no part of it
     (the file it goes in, "out loud so ..."), a name's start and ending as one pattern, and an
     "if" question asked directly."""
-    said = _content_said(text)
+    said = _content_said(text) if any(n in spec.properties for n in CONTENT_NAMES) else None
     for name in CONTENT_NAMES:  # "a file notes.txt saying {Pick up milk. Call Dad: about the car.}"
         value = result.arguments.get(name)
         if said is None or said == value or value in lit.quoted:

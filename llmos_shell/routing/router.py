@@ -271,7 +271,9 @@ PAYLOAD_WORDS = 3  # a colon's payload this long is something to act on: to writ
 
 def _payload_unused(f: FillResult, payload: str | None) -> bool:
     """The request's colon introduces words (``payload``) that none of the tool's arguments holds."""
-    return bool(payload) and len(str(payload).split()) >= PAYLOAD_WORDS and not _held(f, str(payload), overlap=True)
+    if not payload or len(payload.split()) < PAYLOAD_WORDS:
+        return False
+    return not _held(f, payload, overlap=True)
 
 
 def _held(f: FillResult, words: str, *, overlap: bool = False) -> bool:
